@@ -1,0 +1,116 @@
+"""Load and check a set of tree files: every problem in every file, sorted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from builder.model import Pos, Tree
+from builder.parse import parse_tree
+from builder.problems import Level, Problem, error
+from builder.rules import CheckContext, TreeRule
+from builder.rules.expert_rules import check_expert_answers, check_expert_loop
+from builder.rules.knowledge_base import check_duplicate_codes, check_unique_ids
+from builder.rules.links import check_links
+from builder.rules.metadata import check_id_matches_file, check_review_age
+from builder.rules.reachability import check_cycles, check_dead_ends, check_unreachable
+from builder.yamlsource import DEFAULT_MAX_BYTES, SourceError, load_file
+
+TREE_RULES: tuple[TreeRule, ...] = (
+    check_links,
+    check_unreachable,
+    check_dead_ends,
+    check_cycles,
+    check_expert_answers,
+    check_expert_loop,
+    check_id_matches_file,
+    check_review_age,
+)
+
+TREE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_review_age_days: int = 365
+    today: date = field(default_factory=date.today)
+
+
+@dataclass(slots=True)
+class CheckResult:
+    trees: list[Tree]
+    problems: list[Problem]
+    files: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.WARNING]
+
+
+def find_tree_files(paths: Iterable[Path]) -> list[Path]:
+    """Tree files named by the paths: files as given, folders searched recursively."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*"))
+                         if p.suffix in TREE_SUFFIXES and p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder where possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_tree(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Tree | None, list[Problem]]:
+    """Read and parse one tree file, turning unreadable input into a located problem."""
+    shown = display_path(path)
+    try:
+        root = load_file(path, max_bytes)
+    except SourceError as e:
+        return None, [error(Pos(shown, e.mark.line, e.mark.col), e.message, e.rule)]
+    except (RecursionError, MemoryError, ValueError) as e:  # last line of defence
+        return None, [error(Pos(shown, 1, 1), f"cannot read file: {type(e).__name__}",
+                            "unreadable")]
+    return parse_tree(root, shown)
+
+
+def check_trees(trees: list[Tree], options: CheckOptions,
+                extra_tree_ids: Iterable[str] = ()) -> list[Problem]:
+    """Run every rule on already-loaded trees."""
+    ctx = CheckContext(frozenset([t.id for t in trees] + list(extra_tree_ids)), options.today,
+                       options.max_review_age_days)
+    problems: list[Problem] = []
+    for tree in trees:
+        for rule in TREE_RULES:
+            problems.extend(rule(tree, ctx))
+    problems.extend(check_unique_ids(trees))
+    problems.extend(check_duplicate_codes(trees))
+    return problems
+
+
+def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> CheckResult:
+    """Load every tree file under the paths and check them all together."""
+    options = options or CheckOptions()
+    files = find_tree_files(paths)
+    trees: list[Tree] = []
+    problems: list[Problem] = []
+    for path in files:
+        tree, found = load_tree(path, options.max_bytes)
+        problems.extend(found)
+        if tree is not None:
+            trees.append(tree)
+    problems.extend(check_trees(trees, options))
+    return CheckResult(trees, sorted(set(problems)), len(files))

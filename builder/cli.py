@@ -1,0 +1,76 @@
+"""The `fastpath` command line. Heavy modules are imported inside each command."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+DEFAULT_TREES = Path("decision_trees")
+
+
+class CheckFailed(click.ClickException):
+    """Checks found errors: the problems are already printed, so say nothing more."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fastpath")
+def main() -> None:
+    """Fastpath: guided troubleshooting trees for radiology IT."""
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use a date like 2026-11-01", param_hint="--today") from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="text: path:line:col lines; github: CI annotations.")
+@click.option("--max-review-age", type=click.IntRange(min=1), default=365, show_default=True,
+              metavar="DAYS", help="Warn about trees not reviewed within this many days.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Largest tree file accepted (default 4 MiB).")
+@click.option("--today", metavar="YYYY-MM-DD", default=None,
+              help="Date to measure review age from (default: today).")
+def check(paths: tuple[Path, ...], strict: bool, fmt: str, max_review_age: int,
+          max_bytes: int | None, today: str | None) -> None:
+    """Check tree files (default: decision_trees/) and print every problem."""
+    from builder.check import CheckOptions, check_paths
+    from builder.yamlsource import DEFAULT_MAX_BYTES
+
+    if not paths:
+        if not DEFAULT_TREES.is_dir():
+            raise click.UsageError(f"no paths given and no {DEFAULT_TREES}/ folder here")
+        paths = (DEFAULT_TREES,)
+    options = CheckOptions(max_bytes or DEFAULT_MAX_BYTES, max_review_age, _today(today))
+    result = check_paths(paths, options)
+    for problem in result.problems:
+        click.echo(problem.format_github() if fmt == "github" else problem.format_text())
+    errors, warnings = len(result.errors), len(result.warnings)
+    summary = (f"{result.files} file(s), {len(result.trees)} tree(s): "
+               f"{errors} error(s), {warnings} warning(s)")
+    if errors or (strict and warnings):
+        raise CheckFailed(summary)
+    click.echo(summary, err=True)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the tree format (for yaml-language-server)."""
+    from builder.schema import schema_json
+
+    sys.stdout.write(schema_json())

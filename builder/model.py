@@ -1,0 +1,120 @@
+"""The tree model: plain typed data, every value knowing where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A place in a source file (1-based line and column)."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Kind(str, Enum):
+    QUESTION = "question"
+    STEP = "step"
+    RESOLUTION = "resolution"
+    ESCALATION = "escalation"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (Kind.RESOLUTION, Kind.ESCALATION)
+
+
+TREE_LINK_PREFIX = "tree:"
+
+
+@dataclass(slots=True)
+class Code:
+    """An error code a tree or step claims, with its official meaning."""
+
+    code: str
+    message: str
+    pos: Pos
+    source: str = ""
+
+
+@dataclass(slots=True)
+class Answer:
+    label: str
+    next: str
+    pos: Pos
+    next_pos: Pos
+    expert: bool = False
+
+
+@dataclass(slots=True)
+class Node:
+    id: str
+    kind: Kind
+    text: str  # the ask / do / resolved / escalate text
+    pos: Pos
+    title: str = ""
+    basic: bool = False
+    answers: list[Answer] = field(default_factory=list)
+    next: str = ""
+    next_pos: Pos | None = None
+    support: str = ""
+    codes: list[Code] = field(default_factory=list)
+    contact: str = ""
+    include: list[str] = field(default_factory=list)
+
+    @property
+    def targets(self) -> list[tuple[str, Pos]]:
+        """Where this node can lead, with the place each link is written."""
+        if self.kind is Kind.QUESTION:
+            return [(a.next, a.next_pos) for a in self.answers]
+        if self.kind is Kind.STEP and self.next and self.next_pos is not None:
+            return [(self.next, self.next_pos)]
+        return []
+
+    @property
+    def label(self) -> str:
+        """A short name for the node: its title, else the first line of its text."""
+        if self.title:
+            return self.title
+        first = self.text.strip().splitlines()[0] if self.text.strip() else self.id
+        return first if len(first) <= 80 else first[:77].rstrip() + "..."
+
+
+@dataclass(slots=True)
+class Tree:
+    id: str
+    title: str
+    system: str
+    summary: str
+    start: str
+    nodes: dict[str, Node]
+    path: str
+    pos: Pos
+    symptoms: list[str] = field(default_factory=list)
+    codes: list[Code] = field(default_factory=list)
+    owner: str = ""
+    reviewed: date | None = None
+    reviewed_pos: Pos | None = None
+    start_pos: Pos | None = None
+    id_pos: Pos | None = None
+
+    def all_codes(self) -> list[tuple[Code, str]]:
+        """Every code in the tree with the node that handles it (tree codes land on start)."""
+        found = [(c, self.start) for c in self.codes]
+        for node in self.nodes.values():
+            found.extend((c, node.id) for c in node.codes)
+        return found
+
+
+def is_tree_link(target: str) -> bool:
+    return target.startswith(TREE_LINK_PREFIX)
+
+
+def tree_link_id(target: str) -> str:
+    return target[len(TREE_LINK_PREFIX):]

@@ -1,0 +1,51 @@
+"""A problem found in a tree, and the ways to print one."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from builder.model import Pos
+
+
+class Level(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One finding, sortable by place: `path:line:col: level: message [rule]`."""
+
+    pos: Pos
+    level: Level
+    message: str
+    rule: str
+
+    def format_text(self) -> str:
+        return f"{self.pos}: {self.level.value}: {self.message} [{self.rule}]"
+
+    def format_github(self) -> str:
+        message = _escape_github(f"{self.message} [{self.rule}]")
+        return (f"::{self.level.value} file={self.pos.path},line={self.pos.line},"
+                f"col={self.pos.col},title={self.rule}::{message}")
+
+
+def _escape_github(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def error(pos: Pos, message: str, rule: str) -> Problem:
+    return Problem(pos, Level.ERROR, message, rule)
+
+
+def warning(pos: Pos, message: str, rule: str) -> Problem:
+    return Problem(pos, Level.WARNING, message, rule)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean "x"?)' hint for the closest candidate, or ''."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""

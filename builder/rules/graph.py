@@ -1,0 +1,41 @@
+"""Walking a tree's links: what is reachable, and what can reach an end."""
+
+from __future__ import annotations
+
+from builder.model import Tree, is_tree_link
+
+
+def successors(tree: Tree, node_id: str) -> list[str]:
+    """Node ids (in this tree) a node leads to; tree links and broken links left out."""
+    node = tree.nodes.get(node_id)
+    if node is None:
+        return []
+    return [t for t, _ in node.targets if not is_tree_link(t) and t in tree.nodes]
+
+
+def reachable(tree: Tree) -> set[str]:
+    """Node ids reachable from start."""
+    if tree.start not in tree.nodes:
+        return set()
+    seen = {tree.start}
+    todo = [tree.start]
+    while todo:
+        for nxt in successors(tree, todo.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def can_finish(tree: Tree) -> set[str]:
+    """Node ids from which some path reaches a resolution, escalation or another tree."""
+    done = {nid for nid, n in tree.nodes.items()
+            if n.kind.terminal or any(is_tree_link(t) for t, _ in n.targets)}
+    changed = True
+    while changed:
+        changed = False
+        for nid in tree.nodes:
+            if nid not in done and any(s in done for s in successors(tree, nid)):
+                done.add(nid)
+                changed = True
+    return done

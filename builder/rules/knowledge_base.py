@@ -1,0 +1,36 @@
+"""Checks across trees: unique ids, and each error code claimed in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from builder.codes import normalise_code
+from builder.model import Pos, Tree
+from builder.problems import Problem, error, warning
+
+
+def check_unique_ids(trees: list[Tree]) -> Iterator[Problem]:
+    first: dict[str, Tree] = {}
+    for tree in sorted(trees, key=lambda t: t.path):
+        if tree.id in first:
+            yield error(tree.id_pos or tree.pos, f'tree id "{tree.id}" is already used by '
+                        f"{first[tree.id].path}", "duplicate-tree-id")
+        else:
+            first[tree.id] = tree
+
+
+def check_duplicate_codes(trees: list[Tree]) -> Iterator[Problem]:
+    claims: dict[str, list[tuple[Pos, str, str]]] = {}
+    for tree in trees:
+        for code, node_id in tree.all_codes():
+            key = normalise_code(code.code) or code.code
+            claims.setdefault(key, []).append((code.pos, code.code, f"{tree.id}#{node_id}"))
+    for places in claims.values():
+        if len(places) < 2:
+            continue
+        places.sort()
+        for pos, written, where in places[1:]:
+            first_pos, first_written, first_where = places[0]
+            yield warning(pos, f'code "{written}" is also claimed by {first_where} '
+                          f'("{first_written}" at {first_pos}); search cannot tell which '
+                          f"step handles it (here: {where})", "duplicate-code")

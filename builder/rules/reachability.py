@@ -1,0 +1,62 @@
+"""No step is unreachable from `start`, none is a dead end, no cycle traps the user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from builder.model import Kind, Tree
+from builder.problems import Problem, error
+from builder.rules import CheckContext
+from builder.rules.graph import can_finish, reachable, successors
+
+
+def check_unreachable(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
+    if tree.start not in tree.nodes:
+        return  # reported as a broken link; everything would be "unreachable"
+    seen = reachable(tree)
+    for node in tree.nodes.values():
+        if node.id not in seen:
+            yield error(node.pos, f'node "{node.id}" cannot be reached from start '
+                        f'"{tree.start}"', "unreachable")
+
+
+def check_dead_ends(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
+    for node in tree.nodes.values():
+        if node.kind is Kind.QUESTION and not node.answers:
+            yield error(node.pos, f'question "{node.id}" has no answers: the user is stuck '
+                        "here (add answers, or make it a resolution or escalation)", "dead-end")
+
+
+def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
+    """A loop is fine if it has a way out; report loops from which no end can be reached."""
+    finishing = can_finish(tree)
+    stuck = {nid for nid, n in tree.nodes.items()
+             if nid not in finishing and successors(tree, nid)
+             and not (n.kind is Kind.QUESTION and not n.answers)}
+    reported: set[str] = set()
+    for nid in stuck:
+        if nid in reported:
+            continue
+        loop = _loop_through(tree, nid, stuck)
+        if loop is None:
+            continue
+        reported.update(loop)
+        first = min((tree.nodes[n] for n in loop), key=lambda n: n.pos)
+        path = " -> ".join([*loop, loop[0]])
+        yield error(first.pos, f"cycle with no exit: {path}; add an answer that leads to a "
+                    "resolution or escalation", "cycle-no-exit")
+
+
+def _loop_through(tree: Tree, start: str, stuck: set[str]) -> list[str] | None:
+    """The cycle (within the stuck nodes) that a walk from start falls into."""
+    order: list[str] = []
+    index: dict[str, int] = {}
+    current = start
+    while current not in index:
+        index[current] = len(order)
+        order.append(current)
+        nexts = [s for s in successors(tree, current) if s in stuck]
+        if not nexts:
+            return None
+        current = nexts[0]
+    return order[index[current]:]

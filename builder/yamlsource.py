@@ -1,0 +1,205 @@
+"""Read a YAML file into located, untyped nodes, refusing hostile input cleanly.
+
+Every scalar stays a string: the tree format decides types, not YAML 1.1 implicit
+typing. The file is read from the parser's event stream with an explicit stack, so
+deep nesting cannot exhaust the Python stack, and anchors/aliases are refused
+outright, so an alias bomb costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+try:  # libyaml is much faster; the pure-Python loader gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based line and column in a file."""
+
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class YScalar:
+    value: str
+    mark: Mark
+    plain: bool  # unquoted, so YAML would have typed it
+
+
+@dataclass(slots=True)
+class YSeq:
+    items: list[YNode]
+    mark: Mark
+
+
+@dataclass(slots=True)
+class YMap:
+    items: list[tuple[YScalar, YNode]]
+    mark: Mark
+    duplicates: list[YScalar] = field(default_factory=list)
+
+
+YNode = YScalar | YSeq | YMap
+
+
+class SourceError(Exception):
+    """A file that cannot be read as a YAML mapping, with where and why."""
+
+    def __init__(self, message: str, rule: str, mark: Mark = Mark(1, 1)) -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+        self.mark = mark
+
+
+def _mark(m: yaml.Mark | None) -> Mark:
+    if m is None:
+        return Mark(1, 1)
+    return Mark(m.line + 1, m.column + 1)
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a tree file as UTF-8 text, refusing huge, binary, undecodable or empty files."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a tree",
+                "file-too-large",
+            )
+        data = path.read_bytes()
+    except OSError as e:
+        raise SourceError(f"cannot read file: {e.strerror or e}", "unreadable") from None
+    if b"\x00" in data:
+        raise SourceError("binary file (contains NUL bytes); a tree is UTF-8 text", "binary-file",
+                          _offset_mark(data, data.index(b"\x00")))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SourceError(
+            f"invalid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8",
+            "invalid-utf8",
+            _offset_mark(data, e.start),
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise SourceError("file is empty; a tree needs at least id, title and nodes",
+                          "empty-file")
+    return text
+
+
+def _offset_mark(data: bytes, offset: int) -> Mark:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return Mark(line, len(data[start:offset].decode("utf-8", "replace")) + 1)
+
+
+def parse_yaml(text: str) -> YMap:
+    """Parse YAML text into located nodes; the top level must be a mapping."""
+    stack: list[YMap | YSeq] = []
+    pending_key: list[YScalar | None] = []
+    seen_keys: list[set[str]] = []
+    root: YNode | None = None
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise SourceError("more than one YAML document; a file holds one tree",
+                                      "multiple-documents", _mark(event.start_mark))
+                continue
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise SourceError(
+                    "YAML anchors and aliases (& and *) are not allowed in trees; "
+                    "write the value out", "yaml-alias", _mark(event.start_mark))
+            node: YNode | None = None
+            if isinstance(event, yaml.ScalarEvent):
+                node = YScalar(event.value, _mark(event.start_mark),
+                               plain=event.style is None or event.style == "")
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise SourceError(f"nesting deeper than {MAX_DEPTH} levels",
+                                      "too-deep", _mark(event.start_mark))
+                new: YMap | YSeq = (YMap([], _mark(event.start_mark))
+                                    if isinstance(event, yaml.MappingStartEvent)
+                                    else YSeq([], _mark(event.start_mark)))
+                _attach(stack, pending_key, seen_keys, new)
+                stack.append(new)
+                pending_key.append(None)
+                seen_keys.append(set())
+                if root is None:
+                    root = new
+                continue
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                pending_key.pop()
+                seen_keys.pop()
+                continue
+            if node is not None:
+                if not stack:
+                    root = node
+                else:
+                    _attach(stack, pending_key, seen_keys, node)
+    except yaml.MarkedYAMLError as e:
+        raise _syntax_error(e) from None
+    except yaml.YAMLError as e:
+        raise SourceError(f"YAML error: {e}", "yaml-syntax") from None
+    if root is None:
+        raise SourceError("file is empty; a tree needs at least id, title and nodes",
+                          "empty-file")
+    if not isinstance(root, YMap):
+        kind = "a list" if isinstance(root, YSeq) else "a single value"
+        raise SourceError(f"the top level is {kind}; a tree file must be a mapping "
+                          "(id: ..., title: ..., nodes: ...)", "not-a-mapping", root.mark)
+    return root
+
+
+def _attach(stack: list[YMap | YSeq], pending_key: list[YScalar | None],
+            seen_keys: list[set[str]], node: YNode) -> None:
+    if not stack:
+        return
+    parent = stack[-1]
+    if isinstance(parent, YSeq):
+        parent.items.append(node)
+        return
+    key = pending_key[-1]
+    if key is None:
+        if not isinstance(node, YScalar):
+            raise SourceError("a mapping key must be a plain value", "yaml-syntax", node.mark)
+        if node.value in seen_keys[-1]:
+            parent.duplicates.append(node)
+        seen_keys[-1].add(node.value)
+        pending_key[-1] = node
+    else:
+        parent.items.append((key, node))
+        pending_key[-1] = None
+
+
+def _syntax_error(e: yaml.MarkedYAMLError) -> SourceError:
+    mark = e.problem_mark or e.context_mark
+    problem = e.problem or "syntax error"
+    if "\t" in problem or "tab" in problem:
+        return SourceError("tab character used for indentation; indent with spaces",
+                           "tab-indent", _mark(mark))
+    context = f" {e.context}" if e.context else ""
+    return SourceError(f"YAML syntax error:{context} {problem}".replace("  ", " "),
+                       "yaml-syntax", _mark(mark))
+
+
+def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> YMap:
+    """Read and parse one tree file into located nodes."""
+    return parse_yaml(read_text(path, max_bytes))
