@@ -1,0 +1,37 @@
+"""Where each tree and step lives on the site: one place decides, pages and search agree."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from builder.model import Tree
+
+TREES_DIR = "trees"
+
+
+def system_slug(system: str) -> str:
+    """The folder name of a system: 'PACS viewer' -> 'pacs-viewer'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", system.lower()).strip("-")
+    return slug or "other"
+
+
+def tree_page_path(tree: Tree) -> str:
+    """The generated Markdown file of a tree, relative to docs/."""
+    return f"{TREES_DIR}/{system_slug(tree.system)}/{tree.id}.md"
+
+
+def tree_url(tree: Tree) -> str:
+    """The tree page's URL relative to the site root (directory URLs)."""
+    return f"{TREES_DIR}/{system_slug(tree.system)}/{tree.id}/"
+
+
+def step_anchor(node_id: str) -> str:
+    """The HTML id of a step's section, also the deep-link fragment."""
+    return f"step-{node_id}"
+
+
+def step_url(tree: Tree, node_id: str, code: str = "") -> str:
+    """A deep link to a step; with a code, the page says it started there from that code."""
+    query = f"?code={quote(code, safe='')}" if code else ""
+    return f"{tree_url(tree)}{query}#{step_anchor(node_id)}"

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up Fastpath's environment and run it: `python3 run.py serve` or `python3 run.py test`.
+
+Creates a virtual environment in .venv/ on first use and installs the pinned
+dependencies from requirements.lock (again whenever that file or pyproject.toml
+changes). Needs nothing but Python 3.11+.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".fastpath-installed"
+INPUTS = (ROOT / "requirements.lock", ROOT / "pyproject.toml")
+
+
+def _digest() -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in INPUTS)).hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create .venv and install pinned dependencies unless already up to date."""
+    if not (BIN / "python").exists():
+        print("fastpath: creating virtual environment in .venv/", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    if STAMP.exists() and STAMP.read_text() == _digest():
+        return
+    print("fastpath: installing pinned dependencies (first run takes a minute)", flush=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "-r", str(ROOT / "requirements.lock")], check=True)
+    subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
+    STAMP.write_text(_digest())
+
+
+def run(*args: str) -> None:
+    """Run a command from the environment; stop with its exit code if it fails."""
+    code = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=ROOT).returncode
+    if code:
+        sys.exit(code)
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in ("serve", "test"):
+        sys.exit("usage: python3 run.py serve [fastpath serve options] | test [pytest options]")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        ensure_environment()
+    except subprocess.CalledProcessError as e:
+        sys.exit(f"fastpath: installing dependencies failed (exit {e.returncode})")
+    command, rest = argv[0], argv[1:]
+    if command == "serve":
+        run("fastpath", "build")
+        run("fastpath", "serve", *rest)
+    else:
+        run("ruff", "check", ".")
+        run("ruff", "format", "--check", ".")
+        run("mypy")
+        run("pytest", "-n", "2", *rest)
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except KeyboardInterrupt:
+        sys.exit(130)
