@@ -5,8 +5,12 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from builder.model import Tree
 
 DEFAULT_TREES = Path("decision_trees")
 
@@ -74,3 +78,43 @@ def schema() -> None:
     from builder.schema import schema_json
 
     sys.stdout.write(schema_json())
+
+
+@main.command("build")
+@click.option("-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
+              show_default=True, help="MkDocs configuration.")
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None,
+              help="Where to publish the site (default: site_dir of the configuration).")
+@click.option("--index-dir", type=click.Path(path_type=Path), default=Path(".fastpath/index"),
+              show_default=True, help="Where to publish the search index.")
+@click.option("--strict", is_flag=True, help="Fail on warnings (stale reviews, broken links).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs progress.")
+def build_command(config_file: Path, site_dir: Path | None, index_dir: Path, strict: bool,
+                  verbose: bool) -> None:
+    """Check the trees, build the site and its search index, publish both atomically."""
+    import time
+
+    from builder.site_build import SiteBuildError, build_site, quiet_mkdocs_info
+
+    quiet_mkdocs_info(verbose)
+    started = time.monotonic()
+    click.echo("fastpath: checking trees and building the site...", err=True)
+    try:
+        published, trees = build_site(config_file, site_dir, strict=strict)
+    except SiteBuildError as e:
+        raise click.ClickException(f"{e}\nbuild failed; the previous site was left as it was") from None
+    click.echo(f"fastpath: site with {len(trees)} trees published to {published} "
+               f"({time.monotonic() - started:.1f} s)", err=True)
+    _build_index(trees, index_dir)
+
+
+
+def _build_index(trees: list[Tree], index_dir: Path) -> None:
+    import time
+
+    from search.index import build_index
+
+    started = time.monotonic()
+    location = build_index(trees, index_dir)
+    click.echo(f"fastpath: search index published to {location} "
+               f"({time.monotonic() - started:.1f} s)", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from urllib.parse import quote
 
@@ -21,9 +22,26 @@ def tree_page_path(tree: Tree) -> str:
     return f"{TREES_DIR}/{system_slug(tree.system)}/{tree.id}.md"
 
 
-def tree_url(tree: Tree) -> str:
-    """The tree page's URL relative to the site root (directory URLs)."""
-    return f"{TREES_DIR}/{system_slug(tree.system)}/{tree.id}/"
+def tree_url(tree: Tree, directory_urls: bool = True) -> str:
+    """The tree page's URL relative to the site root."""
+    return page_url(tree_page_path(tree), directory_urls)
+
+
+def page_url(md_path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a Markdown file: 'a/b.md' -> 'a/b/' or 'a/b.html'."""
+    stem = md_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from one page URL to another, both relative to the site root."""
+    base = from_url.rsplit("/", 1)[0] if "/" in from_url else ""
+    target = posixpath.relpath(to_url or ".", base or ".")
+    if (not to_url or to_url.endswith("/")) and not target.endswith("/"):
+        target += "/"
+    return "./" if target in (".", "./") else target
 
 
 def step_anchor(node_id: str) -> str:

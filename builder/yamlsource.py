@@ -155,7 +155,12 @@ def parse_yaml(text: str) -> YMap:
                 else:
                     _attach(stack, pending_key, seen_keys, node)
     except yaml.MarkedYAMLError as e:
-        raise _syntax_error(e) from None
+        raise _syntax_error(e, text) from None
+    except yaml.reader.ReaderError as e:  # its text spans lines; keep the problem on one
+        at = text.find(chr(e.character))
+        where = _offset_mark(text.encode(), len(text[:at].encode())) if at >= 0 else Mark(1, 1)
+        raise SourceError(f"control character U+{e.character:04X} is not allowed in a tree; "
+                          "remove it", "yaml-syntax", where) from None
     except yaml.YAMLError as e:
         raise SourceError(f"YAML error: {e}", "yaml-syntax") from None
     if root is None:
@@ -189,15 +194,26 @@ def _attach(stack: list[YMap | YSeq], pending_key: list[YScalar | None],
         pending_key[-1] = None
 
 
-def _syntax_error(e: yaml.MarkedYAMLError) -> SourceError:
+def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> SourceError:
     mark = e.problem_mark or e.context_mark
     problem = e.problem or "syntax error"
-    if "\t" in problem or "tab" in problem:
+    # libyaml often says only "found character that cannot start any token": look at it.
+    if "tab" in problem or _char_at(text, mark) == "\t":
         return SourceError("tab character used for indentation; indent with spaces",
                            "tab-indent", _mark(mark))
+    if "maximum nesting depth" in problem:  # libyaml's own limit, met first in flow style
+        return SourceError(f"nesting deeper than {MAX_DEPTH} levels", "too-deep", _mark(mark))
     context = f" {e.context}" if e.context else ""
     return SourceError(f"YAML syntax error:{context} {problem}".replace("  ", " "),
                        "yaml-syntax", _mark(mark))
+
+
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column:mark.column + 1]
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> YMap:

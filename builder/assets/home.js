@@ -1,0 +1,1 @@
+/* home search box: see issue */

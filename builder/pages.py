@@ -1,0 +1,190 @@
+"""Compile trees into the Markdown pages of the site: pure functions, no MkDocs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jinja2
+
+from builder.codes import normalise_code
+from builder.expert import expert_path
+from builder.flowchart import flowchart, flowchart_ids
+from builder.markdown_text import render_inline, render_markdown
+from builder.model import Kind, Node, Tree, is_tree_link, tree_link_id
+from builder.urls import (
+    page_url,
+    relative_url,
+    step_anchor,
+    step_url,
+    system_slug,
+    tree_page_path,
+    tree_url,
+)
+
+_HEADINGS = {
+    Kind.QUESTION: "Question",
+    Kind.STEP: "Do this",
+    Kind.RESOLUTION: "Solved",
+    Kind.ESCALATION: "Hand over",
+}
+
+
+@lru_cache(maxsize=1)
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("builder", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(anchor=step_anchor, heading=_heading)
+    return env
+
+
+def _heading(node: Node) -> str:
+    if node.title:
+        return node.title
+    if node.kind is Kind.ESCALATION:
+        return f"Hand over to {node.text}"
+    return _HEADINGS[node.kind]
+
+
+def plain_title(text: str) -> str:
+    """A title safe in any theme context, escaped or not: no angle brackets."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerLink:
+    label: str
+    href: str
+    target: str
+    expert: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """What a page needs to know about the rest of the site."""
+
+    trees: dict[str, Tree]
+    directory_urls: bool = True
+
+
+def _links(tree: Tree, node: Node, site: SiteContext) -> list[AnswerLink]:
+    here = tree_url(tree, site.directory_urls)
+    if node.kind is Kind.QUESTION:
+        pairs = [(a.label, a.next, a.expert) for a in node.answers]
+    elif node.kind is Kind.STEP:
+        pairs = [("Done: next step", node.next, False)]
+    else:
+        pairs = []
+    links = []
+    for label, target, expert in pairs:
+        if is_tree_link(target):
+            other = site.trees[tree_link_id(target)]
+            href = relative_url(here, tree_url(other, site.directory_urls))
+            if node.kind is Kind.STEP:
+                label = f"Continue with: {other.title}"
+        else:
+            href = f"#{step_anchor(target)}"
+        links.append(AnswerLink(label, href, target, expert))
+    return links
+
+
+def tree_page(tree: Tree, site: SiteContext) -> str:
+    """The Markdown (with sanitised HTML) of one tree's page."""
+    path = expert_path(tree)
+    ordered = [tree.nodes[tree.start]] + [n for n in tree.nodes.values() if n.id != tree.start]
+    return _templates().get_template("tree_page.md.j2").render(
+        tree=tree,
+        page_title=plain_title(tree.title),
+        landing=path.landing,
+        skipped=path.skipped,
+        skipped_json=json.dumps([[s.node_id, s.assumed] for s in path.skipped]),
+        source_path=tree.path,
+        summary_html=render_markdown(tree.summary),
+        codes_line=[c.code for c in tree.codes],
+        ordered_nodes=ordered,
+        nodes=tree.nodes,
+        flow_ids=flowchart_ids(tree),
+        html={n.id: render_markdown(n.text) if n.kind is not Kind.ESCALATION
+              else f"<p>{render_inline(n.text)}</p>" for n in tree.nodes.values()},
+        support_html={n.id: render_markdown(n.support) for n in tree.nodes.values()
+                      if n.support},
+        links={n.id: _links(tree, n, site) for n in tree.nodes.values()},
+        flowchart=flowchart(tree),
+    )
+
+
+def systems(trees: Iterable[Tree]) -> dict[str, list[Tree]]:
+    """Trees grouped by system, systems and trees in title order."""
+    grouped: dict[str, list[Tree]] = {}
+    for tree in sorted(trees, key=lambda t: (t.system.lower(), t.title.lower())):
+        grouped.setdefault(tree.system, []).append(tree)
+    return grouped
+
+
+def system_index_path(system: str) -> str:
+    return f"trees/{system_slug(system)}/index.md"
+
+
+@dataclass(frozen=True, slots=True)
+class _ListItem:
+    tree: Tree
+    url: str
+    summary: str
+    codes: list[str]
+
+
+def system_page(system: str, trees: list[Tree], directory_urls: bool = True) -> str:
+    """The index page of one system: its trees with their summaries."""
+    here = page_url(system_index_path(system), directory_urls)
+    items = [_ListItem(t, relative_url(here, tree_url(t, directory_urls)),
+                       " ".join(t.summary.split()), [c.code for c, _ in t.all_codes()][:8])
+             for t in trees]
+    return _templates().get_template("system_page.md.j2").render(
+        system=plain_title(system), items=items, home_url=relative_url(here, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    key: str
+    code: str
+    message: str
+    source: str
+    url: str
+    tree_title: str
+    step_label: str
+
+
+def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRow]:
+    """Every claimed code with the step that handles it, in code order."""
+    rows = []
+    for tree in trees:
+        for code, node_id in tree.all_codes():
+            rows.append(CodeRow(normalise_code(code.code) or code.code, code.code, code.message,
+                                code.source,
+                                step_url(tree, node_id, code.code).replace(
+                                    tree_url(tree), tree_url(tree, directory_urls), 1),
+                                tree.title, tree.nodes[node_id].label))
+    return sorted(rows, key=lambda r: (r.key, r.url))
+
+
+CODES_PAGE = "codes.md"
+
+
+def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
+    """The index of every error code, linking to the step that handles it."""
+    here = page_url(CODES_PAGE, directory_urls)
+    rows = [CodeRow(r.key, r.code, r.message, r.source, relative_url(here, r.url),
+                    r.tree_title, r.step_label)
+            for r in code_rows(trees, directory_urls)]
+    return _templates().get_template("codes_page.md.j2").render(
+        rows=rows, home_url=relative_url(here, ""))
+
+
+__all__ = ["CODES_PAGE", "SiteContext", "codes_page", "system_index_path", "system_page",
+           "systems", "tree_page", "tree_page_path"]

@@ -1,0 +1,111 @@
+"""The `fastpath` MkDocs plugin: a thin adapter from checked trees to generated pages."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from builder.check import CheckOptions, check_paths
+from builder.codetable import code_table_js
+from builder.model import Tree
+from builder.pages import (
+    CODES_PAGE,
+    SiteContext,
+    codes_page,
+    plain_title,
+    system_index_path,
+    system_page,
+    systems,
+    tree_page,
+)
+from builder.plugin_config import FastpathConfig
+from builder.urls import tree_page_path
+
+log = logging.getLogger("mkdocs.plugins.fastpath")
+
+ASSET_DIR = "assets/fastpath"
+SCRIPTS = ("vendor/mermaid.min.js", "fastpath.js", "home.js")
+STYLES = ("fastpath.css",)
+LICENSES = ("vendor/mermaid.LICENSE",)
+
+
+class FastpathPlugin(BasePlugin[FastpathConfig]):
+    """Checks the trees, then adds their pages, the system and code indexes, and the assets."""
+
+    def __init__(self) -> None:
+        self.trees: list[Tree] = []
+        self.root = Path.cwd()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.trees = self._checked_trees()
+        for name in SCRIPTS:
+            config.extra_javascript.append(f"{ASSET_DIR}/{name}")
+        for name in STYLES:
+            config.extra_css.append(f"{ASSET_DIR}/{name}")
+        config.nav = self._nav(config.nav)
+        return config
+
+    def _checked_trees(self) -> list[Tree]:
+        trees_dir = self.root / self.config.trees_dir
+        if not trees_dir.is_dir():
+            raise PluginError(f"fastpath: trees folder not found: {trees_dir}")
+        options = CheckOptions(max_review_age_days=self.config.max_review_age,
+                               today=date.today())
+        result = check_paths([trees_dir], options)
+        for problem in result.warnings:
+            log.warning(problem.format_text())
+        if result.errors:
+            lines = "\n".join(p.format_text() for p in result.errors)
+            raise PluginError(f"fastpath: {len(result.errors)} error(s) in the decision "
+                              f"trees; nothing was built:\n{lines}")
+        return result.trees
+
+    def _nav(self, nav: list[Any] | None) -> list[Any] | None:
+        sections: list[Any] = []
+        for system, trees in systems(self.trees).items():
+            entries: list[Any] = [system_index_path(system)]
+            if len(trees) <= self.config.nav_trees_per_system:
+                entries += [{plain_title(t.title): tree_page_path(t)} for t in trees]
+            sections.append({plain_title(system): entries})
+        if nav is None:
+            return [{"Home": "index.md"}, *sections, {"Error codes": CODES_PAGE}]
+        position = max(0, min(self.config.nav_position, len(nav)))
+        return [*nav[:position], *sections, *nav[position:]]
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        directory_urls = config.use_directory_urls
+        site = SiteContext({t.id: t for t in self.trees}, directory_urls)
+        for tree in self.trees:
+            page = File.generated(config, tree_page_path(tree), content=tree_page(tree, site))
+            source = (self.root / tree.path).resolve() if not Path(tree.path).is_absolute() \
+                else Path(tree.path)
+            try:
+                page.edit_uri = "../" + source.relative_to(self.root).as_posix()
+            except ValueError:
+                page.edit_uri = None
+            files.append(page)
+        for system, trees in systems(self.trees).items():
+            files.append(File.generated(config, system_index_path(system),
+                                        content=system_page(system, trees, directory_urls)))
+        files.append(File.generated(config, CODES_PAGE,
+                                    content=codes_page(self.trees, directory_urls)))
+        files.append(File.generated(config, f"{ASSET_DIR}/codes.js",
+                                    content=code_table_js(self.trees, directory_urls)))
+        assets = resources.files("builder") / "assets"
+        for name in (*SCRIPTS, *STYLES, *LICENSES):
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}",
+                                        content=(assets / name).read_bytes()))
+        return files

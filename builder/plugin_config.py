@@ -1,0 +1,18 @@
+"""Options of the `fastpath` MkDocs plugin (declaration only)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class FastpathConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    trees_dir = c.Type(str, default="decision_trees")
+    """Folder of tree files, relative to mkdocs.yml."""
+    max_review_age = c.Type(int, default=365)
+    """Trees not reviewed within this many days are reported as warnings."""
+    nav_position = c.Type(int, default=1)
+    """Where the system sections go in a configured nav (after Home by default)."""
+    nav_trees_per_system = c.Type(int, default=40)
+    """Systems with more trees list only their index page in the navigation."""

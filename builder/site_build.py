@@ -1,0 +1,71 @@
+"""Build the site into a fresh folder and publish it in one step.
+
+A failed build leaves the previous site untouched: MkDocs writes into a sibling
+temporary folder, which replaces the site folder only once everything succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from builder.model import Tree
+
+
+class SiteBuildError(Exception):
+    """The site could not be built; the message says why (and where, for tree errors)."""
+
+
+def build_site(config_file: Path, site_dir: Path | None = None, *, strict: bool = False,
+               overrides: dict[str, object] | None = None) -> tuple[Path, list[Tree]]:
+    """Build and publish the site; return where it was published and the trees in it."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if not config_file.is_file():
+        raise SiteBuildError(f"no MkDocs configuration at {config_file}")
+    try:
+        config = load_config(str(config_file), strict=strict, **(overrides or {}))
+    except MkDocsException as e:
+        raise SiteBuildError(f"{config_file}: {e}") from None
+    target = Path(site_dir or config.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    config.site_dir = str(staging)
+    try:
+        build(config)
+    except (MkDocsException, SystemExit) as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        message = str(e) if isinstance(e, MkDocsException) else "the site build failed"
+        raise SiteBuildError(message) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _publish(staging, target)
+    plugin = config.plugins.get("fastpath")
+    trees: list[Tree] = list(getattr(plugin, "trees", []))
+    return target, trees
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Swap the new site in: rename old away, rename new in, then delete old."""
+    retired = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staging, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def quiet_mkdocs_info(verbose: bool) -> None:
+    """Show MkDocs warnings and errors, and its progress lines only when verbose."""
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
