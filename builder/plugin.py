@@ -12,6 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from builder.check import CheckOptions, check_paths
 from builder.codetable import code_table_js
@@ -27,7 +28,7 @@ from builder.pages import (
     tree_page,
 )
 from builder.plugin_config import FastpathConfig
-from builder.urls import tree_page_path
+from builder.urls import relative_url, tree_page_path
 
 log = logging.getLogger("mkdocs.plugins.fastpath")
 
@@ -35,6 +36,8 @@ ASSET_DIR = "assets/fastpath"
 SCRIPTS = ("vendor/mermaid.min.js", "fastpath.js", "home.js")
 STYLES = ("fastpath.css",)
 LICENSES = ("vendor/mermaid.LICENSE",)
+HEAD_SCRIPT = "claim-query.js"
+SEARCH_BOX_MARKER = "data-fp-search"
 
 
 class FastpathPlugin(BasePlugin[FastpathConfig]):
@@ -105,7 +108,14 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         files.append(File.generated(config, f"{ASSET_DIR}/codes.js",
                                     content=code_table_js(self.trees, directory_urls)))
         assets = resources.files("builder") / "assets"
-        for name in (*SCRIPTS, *STYLES, *LICENSES):
+        for name in (*SCRIPTS, *STYLES, *LICENSES, HEAD_SCRIPT):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}",
                                         content=(assets / name).read_bytes()))
         return files
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Pages with the error-code box get a head script that runs before the theme's."""
+        if not self.config.enabled or SEARCH_BOX_MARKER not in output:
+            return None
+        src = relative_url(page.url, f"{ASSET_DIR}/{HEAD_SCRIPT}")
+        return output.replace("</head>", f'<script src="{src}"></script></head>', 1)
