@@ -28,8 +28,12 @@ def flowchart_ids(tree: Tree) -> dict[str, str]:
     return {node_id: f"n{i}" for i, node_id in enumerate(tree.nodes)}
 
 
-def flowchart(tree: Tree) -> str:
-    """Mermaid source of the tree: one shape per node, answers on the edges."""
+def flowchart(tree: Tree, tree_titles: dict[str, str] | None = None) -> str:
+    """Mermaid source of the tree: one shape per node, answers on the edges.
+
+    Links to other trees show that tree's title when `tree_titles` has it.
+    """
+    titles = tree_titles or {}
     ids = flowchart_ids(tree)
     lines = ["flowchart TD"]
     links: list[str] = []
@@ -43,7 +47,9 @@ def flowchart(tree: Tree) -> str:
         for target, label in targets:
             if is_tree_link(target):
                 dest = f"{ids[node_id]}_{len(links)}"
-                lines.append(f'  {dest}>"{mermaid_label("Go to: " + tree_link_id(target))}"]')
+                other = tree_link_id(target)
+                label_text = mermaid_label("Go to: " + titles.get(other, other))
+                lines.append(f'  {dest}>"{label_text}"]')
             elif target in ids:
                 dest = ids[target]
             else:
@@ -51,7 +57,7 @@ def flowchart(tree: Tree) -> str:
             edge = f'-->|"{mermaid_label(label, 40)}"|' if label else "-->"
             links.append(f"  {ids[node_id]} {edge} {dest}")
     lines.extend(links)
-    lines.append(f"  classDef basic stroke-dasharray: 5 5")
+    lines.append("  classDef basic stroke-dasharray: 5 5")
     basics = [ids[n.id] for n in tree.nodes.values() if n.basic]
     if basics:
         lines.append(f"  class {','.join(basics)} basic")

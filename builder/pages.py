@@ -40,7 +40,7 @@ def _templates() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(anchor=step_anchor, heading=_heading)
+    env.globals.update(anchor=step_anchor, heading=_heading, code_key=normalise_code)
     return env
 
 
@@ -115,7 +115,7 @@ def tree_page(tree: Tree, site: SiteContext) -> str:
         support_html={n.id: render_markdown(n.support) for n in tree.nodes.values()
                       if n.support},
         links={n.id: _links(tree, n, site) for n in tree.nodes.values()},
-        flowchart=flowchart(tree),
+        flowchart=flowchart(tree, {t.id: t.title for t in site.trees.values()}),
     )
 
 
