@@ -59,8 +59,9 @@ def find_tree_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*"))
-                         if p.suffix in TREE_SUFFIXES and p.is_file())
+            found.extend(
+                p for p in sorted(path.rglob("*")) if p.suffix in TREE_SUFFIXES and p.is_file()
+            )
         else:
             found.append(path)
     return found
@@ -82,16 +83,21 @@ def load_tree(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Tree | No
     except SourceError as e:
         return None, [error(Pos(shown, e.mark.line, e.mark.col), e.message, e.rule)]
     except (RecursionError, MemoryError, ValueError) as e:  # last line of defence
-        return None, [error(Pos(shown, 1, 1), f"cannot read file: {type(e).__name__}",
-                            "unreadable")]
+        return None, [
+            error(Pos(shown, 1, 1), f"cannot read file: {type(e).__name__}", "unreadable")
+        ]
     return parse_tree(root, shown)
 
 
-def check_trees(trees: list[Tree], options: CheckOptions,
-                extra_tree_ids: Iterable[str] = ()) -> list[Problem]:
+def check_trees(
+    trees: list[Tree], options: CheckOptions, extra_tree_ids: Iterable[str] = ()
+) -> list[Problem]:
     """Run every rule on already-loaded trees."""
-    ctx = CheckContext(frozenset([t.id for t in trees] + list(extra_tree_ids)), options.today,
-                       options.max_review_age_days)
+    ctx = CheckContext(
+        frozenset([t.id for t in trees] + list(extra_tree_ids)),
+        options.today,
+        options.max_review_age_days,
+    )
     problems: list[Problem] = []
     for tree in trees:
         for rule in TREE_RULES:

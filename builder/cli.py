@@ -42,16 +42,43 @@ def _today(value: str | None) -> date:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
-              show_default=True, help="text: path:line:col lines; github: CI annotations.")
-@click.option("--max-review-age", type=click.IntRange(min=1), default=365, show_default=True,
-              metavar="DAYS", help="Warn about trees not reviewed within this many days.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None, metavar="BYTES",
-              help="Largest tree file accepted (default 4 MiB).")
-@click.option("--today", metavar="YYYY-MM-DD", default=None,
-              help="Date to measure review age from (default: today).")
-def check(paths: tuple[Path, ...], strict: bool, fmt: str, max_review_age: int,
-          max_bytes: int | None, today: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines; github: CI annotations.",
+)
+@click.option(
+    "--max-review-age",
+    type=click.IntRange(min=1),
+    default=365,
+    show_default=True,
+    metavar="DAYS",
+    help="Warn about trees not reviewed within this many days.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="BYTES",
+    help="Largest tree file accepted (default 4 MiB).",
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Date to measure review age from (default: today).",
+)
+def check(
+    paths: tuple[Path, ...],
+    strict: bool,
+    fmt: str,
+    max_review_age: int,
+    max_bytes: int | None,
+    today: str | None,
+) -> None:
     """Check tree files (default: decision_trees/) and print every problem."""
     from builder.check import CheckOptions, check_paths
     from builder.yamlsource import DEFAULT_MAX_BYTES
@@ -65,8 +92,10 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str, max_review_age: int,
     for problem in result.problems:
         click.echo(problem.format_github() if fmt == "github" else problem.format_text())
     errors, warnings = len(result.errors), len(result.warnings)
-    summary = (f"{result.files} file(s), {len(result.trees)} tree(s): "
-               f"{errors} error(s), {warnings} warning(s)")
+    summary = (
+        f"{result.files} file(s), {len(result.trees)} tree(s): "
+        f"{errors} error(s), {warnings} warning(s)"
+    )
     if errors or (strict and warnings):
         raise CheckFailed(summary)
     click.echo(summary, err=True)
@@ -81,16 +110,33 @@ def schema() -> None:
 
 
 @main.command("build")
-@click.option("-f", "--config-file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
-              show_default=True, help="MkDocs configuration.")
-@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None,
-              help="Where to publish the site (default: site_dir of the configuration).")
-@click.option("--index-dir", type=click.Path(path_type=Path), default=Path(".fastpath/index"),
-              show_default=True, help="Where to publish the search index.")
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="MkDocs configuration.",
+)
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to publish the site (default: site_dir of the configuration).",
+)
+@click.option(
+    "--index-dir",
+    type=click.Path(path_type=Path),
+    default=Path(".fastpath/index"),
+    show_default=True,
+    help="Where to publish the search index.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings (stale reviews, broken links).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs progress.")
-def build_command(config_file: Path, site_dir: Path | None, index_dir: Path, strict: bool,
-                  verbose: bool) -> None:
+def build_command(
+    config_file: Path, site_dir: Path | None, index_dir: Path, strict: bool, verbose: bool
+) -> None:
     """Check the trees, build the site and its search index, publish both atomically."""
     import time
 
@@ -102,11 +148,15 @@ def build_command(config_file: Path, site_dir: Path | None, index_dir: Path, str
     try:
         published, trees = build_site(config_file, site_dir, strict=strict)
     except SiteBuildError as e:
-        raise click.ClickException(f"{e}\nbuild failed; the previous site was left as it was") from None
-    click.echo(f"fastpath: site with {len(trees)} trees published to {published} "
-               f"({time.monotonic() - started:.1f} s)", err=True)
+        raise click.ClickException(
+            f"{e}\nbuild failed; the previous site was left as it was"
+        ) from None
+    click.echo(
+        f"fastpath: site with {len(trees)} trees published to {published} "
+        f"({time.monotonic() - started:.1f} s)",
+        err=True,
+    )
     _build_index(trees, index_dir)
-
 
 
 def _build_index(trees: list[Tree], index_dir: Path) -> None:
@@ -116,5 +166,31 @@ def _build_index(trees: list[Tree], index_dir: Path) -> None:
 
     started = time.monotonic()
     location = build_index(trees, index_dir)
-    click.echo(f"fastpath: search index published to {location} "
-               f"({time.monotonic() - started:.1f} s)", err=True)
+    click.echo(
+        f"fastpath: search index published to {location} ({time.monotonic() - started:.1f} s)",
+        err=True,
+    )
+
+
+@main.command()
+@click.argument("tree_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-f", "--config-file", type=click.Path(exists=True, path_type=Path),
+              default=Path("mkdocs.yml"), show_default=True, help="MkDocs configuration.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+def preview(tree_file: Path, config_file: Path, host: str, port: int) -> None:
+    """Serve one tree in the real theme, reloading the browser on every save."""
+    import os
+
+    from mkdocs.commands.serve import serve
+
+    from builder.plugin import PREVIEW_ENV
+    from builder.site_build import quiet_mkdocs_info
+
+    quiet_mkdocs_info(verbose=False)
+    os.environ[PREVIEW_ENV] = str(tree_file.resolve())
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    click.echo(f"fastpath: previewing {tree_file} at http://{host}:{port}/preview/ "
+               "(saves reload the page; Ctrl+C stops)", err=True)
+    serve(str(config_file), livereload=True, watch=[str(tree_file)],
+          dev_addr=f"{host}:{port}")

@@ -13,7 +13,9 @@ from builder.model import Tree
 from builder.urls import step_url, tree_url
 
 
-def code_table(trees: Iterable[Tree], directory_urls: bool = True) -> dict[str, list[dict[str, str]]]:
+def code_table(
+    trees: Iterable[Tree], directory_urls: bool = True
+) -> dict[str, list[dict[str, str]]]:
     """Normalised code key -> the steps claiming it (exact keys first, then looser ones)."""
     exact: dict[str, list[dict[str, str]]] = {}
     loose: dict[str, list[dict[str, str]]] = {}
@@ -23,9 +25,15 @@ def code_table(trees: Iterable[Tree], directory_urls: bool = True) -> dict[str, 
             if not key:
                 continue
             url = step_url(tree, node_id, code.code).replace(
-                tree_url(tree), tree_url(tree, directory_urls), 1)
-            entry = {"code": code.code, "message": code.message, "title": tree.title,
-                     "step": tree.nodes[node_id].label, "url": url}
+                tree_url(tree), tree_url(tree, directory_urls), 1
+            )
+            entry = {
+                "code": code.code,
+                "message": code.message,
+                "title": tree.title,
+                "step": tree.nodes[node_id].label,
+                "url": url,
+            }
             exact.setdefault(key, []).append(entry)
             for alt in alternates:
                 loose.setdefault(alt, []).append(entry)

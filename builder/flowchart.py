@@ -17,8 +17,14 @@ def mermaid_label(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
-                       ("|", "#124;"), ("`", "#96;")):
+    for char, code in (
+        ("&", "#amp;"),
+        ('"', "#quot;"),
+        ("<", "#lt;"),
+        (">", "#gt;"),
+        ("|", "#124;"),
+        ("`", "#96;"),
+    ):
         text = text.replace(char, code)
     return text
 

@@ -8,9 +8,34 @@ import markdown
 import nh3
 
 _TAGS = {
-    "p", "br", "strong", "em", "b", "i", "code", "pre", "kbd", "ul", "ol", "li",
-    "a", "blockquote", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
-    "hr", "del", "sub", "sup",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "kbd",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "del",
+    "sub",
+    "sup",
 }
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "code": {"class"}}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -26,8 +51,13 @@ def render_markdown(text: str) -> str:
     converter = _converter()
     converter.reset()
     html = converter.convert(text)
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
-                     link_rel="noopener noreferrer")
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
 
 
 def render_inline(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -19,7 +19,7 @@ class Pos:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     QUESTION = "question"
     STEP = "step"
     RESOLUTION = "resolution"
@@ -117,4 +117,4 @@ def is_tree_link(target: str) -> bool:
 
 
 def tree_link_id(target: str) -> str:
-    return target[len(TREE_LINK_PREFIX):]
+    return target[len(TREE_LINK_PREFIX) :]

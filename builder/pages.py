@@ -14,6 +14,7 @@ from builder.expert import expert_path
 from builder.flowchart import flowchart, flowchart_ids
 from builder.markdown_text import render_inline, render_markdown
 from builder.model import Kind, Node, Tree, is_tree_link, tree_link_id
+from builder.problems import Level, Problem
 from builder.urls import (
     page_url,
     relative_url,
@@ -54,7 +55,7 @@ def _heading(node: Node) -> str:
 
 def plain_title(text: str) -> str:
     """A title safe in any theme context, escaped or not: no angle brackets."""
-    return text.replace("<", "‹").replace(">", "›")
+    return text.replace("<", "\u2039").replace(">", "\u203a")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,24 +99,33 @@ def tree_page(tree: Tree, site: SiteContext) -> str:
     """The Markdown (with sanitised HTML) of one tree's page."""
     path = expert_path(tree)
     ordered = [tree.nodes[tree.start]] + [n for n in tree.nodes.values() if n.id != tree.start]
-    return _templates().get_template("tree_page.md.j2").render(
-        tree=tree,
-        page_title=plain_title(tree.title),
-        landing=path.landing,
-        skipped=path.skipped,
-        skipped_json=json.dumps([[s.node_id, s.assumed] for s in path.skipped]),
-        source_path=tree.path,
-        summary_html=render_markdown(tree.summary),
-        codes_line=[c.code for c in tree.codes],
-        ordered_nodes=ordered,
-        nodes=tree.nodes,
-        flow_ids=flowchart_ids(tree),
-        html={n.id: render_markdown(n.text) if n.kind is not Kind.ESCALATION
-              else f"<p>{render_inline(n.text)}</p>" for n in tree.nodes.values()},
-        support_html={n.id: render_markdown(n.support) for n in tree.nodes.values()
-                      if n.support},
-        links={n.id: _links(tree, n, site) for n in tree.nodes.values()},
-        flowchart=flowchart(tree, {t.id: t.title for t in site.trees.values()}),
+    return (
+        _templates()
+        .get_template("tree_page.md.j2")
+        .render(
+            tree=tree,
+            page_title=plain_title(tree.title),
+            landing=path.landing,
+            skipped=path.skipped,
+            skipped_json=json.dumps([[s.node_id, s.assumed] for s in path.skipped]),
+            source_path=tree.path,
+            summary_html=render_markdown(tree.summary),
+            codes_line=[c.code for c in tree.codes],
+            ordered_nodes=ordered,
+            nodes=tree.nodes,
+            flow_ids=flowchart_ids(tree),
+            html={
+                n.id: render_markdown(n.text)
+                if n.kind is not Kind.ESCALATION
+                else f"<p>{render_inline(n.text)}</p>"
+                for n in tree.nodes.values()
+            },
+            support_html={
+                n.id: render_markdown(n.support) for n in tree.nodes.values() if n.support
+            },
+            links={n.id: _links(tree, n, site) for n in tree.nodes.values()},
+            flowchart=flowchart(tree, {t.id: t.title for t in site.trees.values()}),
+        )
     )
 
 
@@ -142,11 +152,20 @@ class _ListItem:
 def system_page(system: str, trees: list[Tree], directory_urls: bool = True) -> str:
     """The index page of one system: its trees with their summaries."""
     here = page_url(system_index_path(system), directory_urls)
-    items = [_ListItem(t, relative_url(here, tree_url(t, directory_urls)),
-                       " ".join(t.summary.split()), [c.code for c, _ in t.all_codes()][:8])
-             for t in trees]
-    return _templates().get_template("system_page.md.j2").render(
-        system=plain_title(system), items=items, home_url=relative_url(here, ""))
+    items = [
+        _ListItem(
+            t,
+            relative_url(here, tree_url(t, directory_urls)),
+            " ".join(t.summary.split()),
+            [c.code for c, _ in t.all_codes()][:8],
+        )
+        for t in trees
+    ]
+    return (
+        _templates()
+        .get_template("system_page.md.j2")
+        .render(system=plain_title(system), items=items, home_url=relative_url(here, ""))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +184,19 @@ def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRo
     rows = []
     for tree in trees:
         for code, node_id in tree.all_codes():
-            rows.append(CodeRow(normalise_code(code.code) or code.code, code.code, code.message,
-                                code.source,
-                                step_url(tree, node_id, code.code).replace(
-                                    tree_url(tree), tree_url(tree, directory_urls), 1),
-                                tree.title, tree.nodes[node_id].label))
+            rows.append(
+                CodeRow(
+                    normalise_code(code.code) or code.code,
+                    code.code,
+                    code.message,
+                    code.source,
+                    step_url(tree, node_id, code.code).replace(
+                        tree_url(tree), tree_url(tree, directory_urls), 1
+                    ),
+                    tree.title,
+                    tree.nodes[node_id].label,
+                )
+            )
     return sorted(rows, key=lambda r: (r.key, r.url))
 
 
@@ -179,12 +206,51 @@ CODES_PAGE = "codes.md"
 def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
     """The index of every error code, linking to the step that handles it."""
     here = page_url(CODES_PAGE, directory_urls)
-    rows = [CodeRow(r.key, r.code, r.message, r.source, relative_url(here, r.url),
-                    r.tree_title, r.step_label)
-            for r in code_rows(trees, directory_urls)]
-    return _templates().get_template("codes_page.md.j2").render(
-        rows=rows, home_url=relative_url(here, ""))
+    rows = [
+        CodeRow(
+            r.key,
+            r.code,
+            r.message,
+            r.source,
+            relative_url(here, r.url),
+            r.tree_title,
+            r.step_label,
+        )
+        for r in code_rows(trees, directory_urls)
+    ]
+    return (
+        _templates()
+        .get_template("codes_page.md.j2")
+        .render(rows=rows, home_url=relative_url(here, ""))
+    )
 
 
-__all__ = ["CODES_PAGE", "SiteContext", "codes_page", "system_index_path", "system_page",
-           "systems", "tree_page", "tree_page_path"]
+PREVIEW_PAGE = "preview.md"
+
+
+def preview_page(tree: Tree | None, problems: list[Problem], site: SiteContext) -> str:
+    """The author preview: the tree's page, with its problems listed above it."""
+    return (
+        _templates()
+        .get_template("preview_page.md.j2")
+        .render(
+            problems=[p.format_text() for p in problems],
+            errors=sum(p.level is Level.ERROR for p in problems),
+            tree=tree,
+            page=tree_page(tree, site).split("---\n", 2)[2] if tree is not None else "",
+        )
+    )
+
+
+__all__ = [
+    "CODES_PAGE",
+    "PREVIEW_PAGE",
+    "SiteContext",
+    "codes_page",
+    "preview_page",
+    "system_index_path",
+    "system_page",
+    "systems",
+    "tree_page",
+    "tree_page_path",
+]

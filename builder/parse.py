@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from builder.model import Answer, Code, Kind, Node, Pos, Tree
+from builder.model import Answer, Code, Node, Pos, Tree
 from builder.problems import Problem, did_you_mean, error
 from builder.treeformat import (
     ALL_NODE_KEYS,
@@ -39,25 +39,31 @@ class _Reader:
     def report(self, mark: Mark, message: str, rule: str) -> None:
         self.problems.append(error(self.pos(mark), message, rule))
 
-    def fields(self, ymap: YMap, allowed: tuple[Field, ...], where: str,
-               extra_allowed: tuple[str, ...] = ()) -> dict[str, tuple[YScalar, YNode]]:
+    def fields(
+        self,
+        ymap: YMap,
+        allowed: tuple[Field, ...],
+        where: str,
+        extra_allowed: tuple[str, ...] = (),
+    ) -> dict[str, tuple[YScalar, YNode]]:
         """Check keys against the declared fields; return the known ones by name."""
         names = [f.name for f in allowed]
         for dup in ymap.duplicates:
-            self.report(dup.mark, f'duplicate key "{dup.value}" in {where}; '
-                        "the later value would silently win", "duplicate-key")
+            self.report(
+                dup.mark,
+                f'duplicate key "{dup.value}" in {where}; the later value would silently win',
+                "duplicate-key",
+            )
         found: dict[str, tuple[YScalar, YNode]] = {}
         for key, value in ymap.items:
             if key.value in names:
                 found.setdefault(key.value, (key, value))
             elif key.value not in extra_allowed:
                 hint = did_you_mean(key.value, names)
-                self.report(key.mark, f'unknown key "{key.value}" in {where}{hint}',
-                            "unknown-key")
+                self.report(key.mark, f'unknown key "{key.value}" in {where}{hint}', "unknown-key")
         for f in allowed:
             if f.required and f.name not in found:
-                self.report(ymap.mark, f'missing required key "{f.name}" in {where}',
-                            "missing-key")
+                self.report(ymap.mark, f'missing required key "{f.name}" in {where}', "missing-key")
         return found
 
     def _type_error(self, node: YNode, field: Field, expected: str) -> None:
@@ -73,19 +79,25 @@ class _Reader:
             return None
         value = node.value
         if field.type is FieldType.ID and not re.match(ID_PATTERN, value):
-            self.report(node.mark, f'"{field.name}" must be lower-case letters, digits and '
-                        f'hyphens, like "vpn-wont-connect"; got "{value}"', "invalid-id")
+            self.report(
+                node.mark,
+                f'"{field.name}" must be lower-case letters, digits and '
+                f'hyphens, like "vpn-wont-connect"; got "{value}"',
+                "invalid-id",
+            )
         if field.type is FieldType.TARGET and not re.match(TARGET_PATTERN, value):
-            self.report(node.mark, f'"{field.name}" must be a node id or tree:<tree-id>; '
-                        f'got "{value}"', "invalid-id")
+            self.report(
+                node.mark,
+                f'"{field.name}" must be a node id or tree:<tree-id>; got "{value}"',
+                "invalid-id",
+            )
         return value
 
     def boolean(self, node: YNode, field: Field) -> bool:
         if isinstance(node, YScalar) and node.plain and node.value in ("true", "false"):
             return node.value == "true"
         shown = f'"{node.value}"' if isinstance(node, YScalar) else _TYPE_NAMES[type(node)]
-        self.report(node.mark, f'"{field.name}" must be true or false, not {shown}',
-                    "wrong-type")
+        self.report(node.mark, f'"{field.name}" must be true or false, not {shown}', "wrong-type")
         return False
 
     def day(self, node: YNode, field: Field) -> date | None:
@@ -97,8 +109,11 @@ class _Reader:
                 raise ValueError
             return date.fromisoformat(text)
         except ValueError:
-            self.report(node.mark, f'"{field.name}" must be a date like 2026-11-01, '
-                        f'not "{text}"', "wrong-type")
+            self.report(
+                node.mark,
+                f'"{field.name}" must be a date like 2026-11-01, not "{text}"',
+                "wrong-type",
+            )
             return None
 
     def strings(self, node: YNode, field: Field) -> list[str]:
@@ -128,13 +143,17 @@ class _Reader:
         out = []
         for item in self.seq_of_maps(node, field):
             found = self.fields(item, CODE_FIELDS, "a code")
-            values = {name: self.string(v, f)
-                      for f in CODE_FIELDS if (name := f.name) in found
-                      for _, v in [found[name]]}
+            values = {
+                name: self.string(v, f)
+                for f in CODE_FIELDS
+                if (name := f.name) in found
+                for _, v in [found[name]]
+            }
             code, message = values.get("code"), values.get("message")
             if code and message:
-                out.append(Code(code, message, self.pos(found["code"][1].mark),
-                                values.get("source") or ""))
+                out.append(
+                    Code(code, message, self.pos(found["code"][1].mark), values.get("source") or "")
+                )
         return out
 
     def answers(self, node: YNode, field: Field) -> list[Answer]:
@@ -143,27 +162,38 @@ class _Reader:
             found = self.fields(item, ANSWER_FIELDS, "an answer")
             label = self.string(found["label"][1], ANSWER_FIELDS[0]) if "label" in found else None
             target = self.string(found["next"][1], ANSWER_FIELDS[1]) if "next" in found else None
-            expert = self.boolean(found["expert"][1], ANSWER_FIELDS[2]) if "expert" in found \
-                else False
+            expert = (
+                self.boolean(found["expert"][1], ANSWER_FIELDS[2]) if "expert" in found else False
+            )
             if label is not None and target is not None:
-                out.append(Answer(label, target, self.pos(item.mark),
-                                  self.pos(found["next"][1].mark), expert))
+                out.append(
+                    Answer(
+                        label, target, self.pos(item.mark), self.pos(found["next"][1].mark), expert
+                    )
+                )
         return out
 
     def node(self, key: YScalar, value: YNode) -> Node | None:
         where = f'node "{key.value}"'
         if not isinstance(value, YMap):
-            self.report(value.mark, f"{where} must be a mapping of keys "
-                        "(ask/do/resolved/escalate and their fields)", "wrong-type")
+            self.report(
+                value.mark,
+                f"{where} must be a mapping of keys (ask/do/resolved/escalate and their fields)",
+                "wrong-type",
+            )
             return None
         kinds = [KIND_KEYS[k.value] for k, _ in value.items if k.value in KIND_KEYS]
         if len(kinds) != 1:
             if kinds:
-                message = (f"{where} mixes kinds ({', '.join(k.value for k in kinds)}); "
-                           "a node is exactly one of ask, do, resolved, escalate")
+                message = (
+                    f"{where} mixes kinds ({', '.join(k.value for k in kinds)}); "
+                    "a node is exactly one of ask, do, resolved, escalate"
+                )
             else:
-                message = (f"{where} has no kind: give it one of ask (question), "
-                           "do (step), resolved (resolution) or escalate (escalation)")
+                message = (
+                    f"{where} has no kind: give it one of ask (question), "
+                    "do (step), resolved (resolution) or escalate (escalation)"
+                )
             self.report(value.mark, message, "node-kind")
             self.fields(value, (), where, extra_allowed=ALL_NODE_KEYS)
             return None
@@ -201,13 +231,19 @@ class _Reader:
             self._type_error(value, field, "a mapping of node id to node")
             return {}
         for dup in value.duplicates:
-            self.report(dup.mark, f'duplicate node id "{dup.value}"; '
-                        "each node needs its own id", "duplicate-node")
+            self.report(
+                dup.mark,
+                f'duplicate node id "{dup.value}"; each node needs its own id',
+                "duplicate-node",
+            )
         out: dict[str, Node] = {}
         for key, item in value.items:
             if not re.match(ID_PATTERN, key.value):
-                self.report(key.mark, f'node id "{key.value}" must be lower-case letters, '
-                            "digits and hyphens", "invalid-id")
+                self.report(
+                    key.mark,
+                    f'node id "{key.value}" must be lower-case letters, digits and hyphens',
+                    "invalid-id",
+                )
             node = self.node(key, item)
             if node is not None and key.value not in out:
                 out[key.value] = node

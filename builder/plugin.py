@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -19,15 +20,19 @@ from builder.codetable import code_table_js
 from builder.model import Tree
 from builder.pages import (
     CODES_PAGE,
+    PREVIEW_PAGE,
     SiteContext,
     codes_page,
     plain_title,
+    preview_page,
     system_index_path,
     system_page,
     systems,
     tree_page,
 )
 from builder.plugin_config import FastpathConfig
+from builder.preview_trees import load_preview
+from builder.problems import Problem
 from builder.urls import relative_url, tree_page_path
 
 log = logging.getLogger("mkdocs.plugins.fastpath")
@@ -38,6 +43,7 @@ STYLES = ("fastpath.css",)
 LICENSES = ("vendor/mermaid.LICENSE",)
 HEAD_SCRIPT = "claim-query.js"
 SEARCH_BOX_MARKER = "data-fp-search"
+PREVIEW_ENV = "FASTPATH_PREVIEW"  # set by `fastpath preview`
 
 
 class FastpathPlugin(BasePlugin[FastpathConfig]):
@@ -45,33 +51,53 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
 
     def __init__(self) -> None:
         self.trees: list[Tree] = []
+        self.linked: list[Tree] = []  # preview only: trees the previewed one links to
+        self.preview_problems: list[Problem] = []
         self.root = Path.cwd()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        self.trees = self._checked_trees()
+        self.config.preview = self.config.preview or os.environ.get(PREVIEW_ENV, "")
+        if self.config.preview:
+            self._load_preview()
+        else:
+            self.trees = self._checked_trees()
         for name in SCRIPTS:
             config.extra_javascript.append(f"{ASSET_DIR}/{name}")
         for name in STYLES:
             config.extra_css.append(f"{ASSET_DIR}/{name}")
-        config.nav = self._nav(config.nav)
+        config.nav = None if self.config.preview else self._nav(config.nav)
         return config
+
+    def _options(self) -> CheckOptions:
+        return CheckOptions(max_review_age_days=self.config.max_review_age, today=date.today())
+
+    def _load_preview(self) -> None:
+        tree_file = Path(self.config.preview)
+        if not tree_file.is_file():
+            raise PluginError(f"fastpath: no tree file at {tree_file}")
+        tree, self.linked, self.preview_problems = load_preview(
+            tree_file, self.root / self.config.trees_dir, self._options()
+        )
+        self.trees = [tree] if tree is not None else []
+        for problem in self.preview_problems:
+            log.warning(problem.format_text())
 
     def _checked_trees(self) -> list[Tree]:
         trees_dir = self.root / self.config.trees_dir
         if not trees_dir.is_dir():
             raise PluginError(f"fastpath: trees folder not found: {trees_dir}")
-        options = CheckOptions(max_review_age_days=self.config.max_review_age,
-                               today=date.today())
-        result = check_paths([trees_dir], options)
+        result = check_paths([trees_dir], self._options())
         for problem in result.warnings:
             log.warning(problem.format_text())
         if result.errors:
             lines = "\n".join(p.format_text() for p in result.errors)
-            raise PluginError(f"fastpath: {len(result.errors)} error(s) in the decision "
-                              f"trees; nothing was built:\n{lines}")
+            raise PluginError(
+                f"fastpath: {len(result.errors)} error(s) in the decision "
+                f"trees; nothing was built:\n{lines}"
+            )
         return result.trees
 
     def _nav(self, nav: list[Any] | None) -> list[Any] | None:
@@ -90,28 +116,45 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         if not self.config.enabled:
             return None
         directory_urls = config.use_directory_urls
-        site = SiteContext({t.id: t for t in self.trees}, directory_urls)
+        site = SiteContext({t.id: t for t in [*self.linked, *self.trees]}, directory_urls)
+        if self.config.preview:
+            content = preview_page(
+                self.trees[0] if self.trees else None, self.preview_problems, site
+            )
+            files.append(File.generated(config, PREVIEW_PAGE, content=content))
         for tree in self.trees:
             page = File.generated(config, tree_page_path(tree), content=tree_page(tree, site))
-            source = (self.root / tree.path).resolve() if not Path(tree.path).is_absolute() \
-                else Path(tree.path)
-            try:
-                page.edit_uri = "../" + source.relative_to(self.root).as_posix()
-            except ValueError:
-                page.edit_uri = None
+            page.edit_uri = self._edit_uri(tree)
             files.append(page)
         for system, trees in systems(self.trees).items():
-            files.append(File.generated(config, system_index_path(system),
-                                        content=system_page(system, trees, directory_urls)))
-        files.append(File.generated(config, CODES_PAGE,
-                                    content=codes_page(self.trees, directory_urls)))
-        files.append(File.generated(config, f"{ASSET_DIR}/codes.js",
-                                    content=code_table_js(self.trees, directory_urls)))
+            files.append(
+                File.generated(
+                    config,
+                    system_index_path(system),
+                    content=system_page(system, trees, directory_urls),
+                )
+            )
+        files.append(
+            File.generated(config, CODES_PAGE, content=codes_page(self.trees, directory_urls))
+        )
+        files.append(
+            File.generated(
+                config, f"{ASSET_DIR}/codes.js", content=code_table_js(self.trees, directory_urls)
+            )
+        )
         assets = resources.files("builder") / "assets"
         for name in (*SCRIPTS, *STYLES, *LICENSES, HEAD_SCRIPT):
-            files.append(File.generated(config, f"{ASSET_DIR}/{name}",
-                                        content=(assets / name).read_bytes()))
+            files.append(
+                File.generated(config, f"{ASSET_DIR}/{name}", content=(assets / name).read_bytes())
+            )
         return files
+
+    def _edit_uri(self, tree: Tree) -> str | None:
+        """The tree's YAML relative to the docs folder's edit root (which is docs/)."""
+        try:
+            return "../" + Path(tree.path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Pages with the error-code box get a head script that runs before the theme's."""

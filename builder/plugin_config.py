@@ -16,3 +16,5 @@ class FastpathConfig(base.Config):
     """Where the system sections go in a configured nav (after Home by default)."""
     nav_trees_per_system = c.Type(int, default=40)
     """Systems with more trees list only their index page in the navigation."""
+    preview = c.Type(str, default="")
+    """One tree file to preview: only its page is built, and its problems show on the page."""

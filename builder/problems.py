@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from builder.model import Pos
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -29,8 +29,10 @@ class Problem:
 
     def format_github(self) -> str:
         message = _escape_github(f"{self.message} [{self.rule}]")
-        return (f"::{self.level.value} file={self.pos.path},line={self.pos.line},"
-                f"col={self.pos.col},title={self.rule}::{message}")
+        return (
+            f"::{self.level.value} file={self.pos.path},line={self.pos.line},"
+            f"col={self.pos.col},title={self.rule}::{message}"
+        )
 
 
 def _escape_github(text: str) -> str:

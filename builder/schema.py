@@ -43,9 +43,12 @@ def _field_schema(f: Field) -> dict[str, Any]:
         case FieldType.ANSWERS:
             base = {"type": "array", "items": {"$ref": "#/$defs/answer"}}
         case FieldType.NODES:
-            base = {"type": "object", "minProperties": 1,
-                    "propertyNames": {"pattern": ID_PATTERN},
-                    "additionalProperties": {"$ref": "#/$defs/node"}}
+            base = {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"$ref": "#/$defs/node"},
+            }
     return {"description": f.description, **base}
 
 
@@ -60,8 +63,9 @@ def _object(fields: tuple[Field, ...]) -> dict[str, Any]:
 
 def build_schema() -> dict[str, Any]:
     """The schema as a dict."""
-    kinds = {kind.value: _object(NODE_COMMON_FIELDS + fields)
-             for kind, fields in KIND_FIELDS.items()}
+    kinds = {
+        kind.value: _object(NODE_COMMON_FIELDS + fields) for kind, fields in KIND_FIELDS.items()
+    }
     for kind in Kind:
         kinds[kind.value]["title"] = kind.value
     return {

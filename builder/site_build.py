@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -23,8 +24,13 @@ class SiteBuildError(Exception):
     """The site could not be built; the message says why (and where, for tree errors)."""
 
 
-def build_site(config_file: Path, site_dir: Path | None = None, *, strict: bool = False,
-               overrides: dict[str, object] | None = None) -> tuple[Path, list[Tree]]:
+def build_site(
+    config_file: Path,
+    site_dir: Path | None = None,
+    *,
+    strict: bool = False,
+    overrides: dict[str, Any] | None = None,
+) -> tuple[Path, list[Tree]]:
     """Build and publish the site; return where it was published and the trees in it."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if not config_file.is_file():

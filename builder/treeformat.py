@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from builder.model import Kind
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     STRING = "string"  # a one-line plain value
     TEXT = "text"  # Markdown
     BOOL = "bool"  # true / false only
@@ -39,7 +39,9 @@ TREE_FIELDS: tuple[Field, ...] = (
     Field("system", FieldType.STRING, True, "The system the tree belongs to (groups navigation)."),
     Field("summary", FieldType.TEXT, True, "One or two sentences shown in lists and search."),
     Field("symptoms", FieldType.STRINGS, False, "What the user sees, in their words."),
-    Field("codes", FieldType.CODES, False, "Codes that mean this whole tree; search lands on start."),
+    Field(
+        "codes", FieldType.CODES, False, "Codes that mean this whole tree; search lands on start."
+    ),
     Field("owner", FieldType.STRING, True, "Who keeps this tree right."),
     Field("reviewed", FieldType.DATE, True, "Date of the last review, YYYY-MM-DD."),
     Field("start", FieldType.TARGET, True, "The id of the first node."),
@@ -55,8 +57,12 @@ CODE_FIELDS: tuple[Field, ...] = (
 ANSWER_FIELDS: tuple[Field, ...] = (
     Field("label", FieldType.STRING, True, "The answer as the user would say it."),
     Field("next", FieldType.TARGET, True, "Node id or tree:<tree-id> this answer leads to."),
-    Field("expert", FieldType.BOOL, False,
-          "The answer an expert has already confirmed (one per basic question)."),
+    Field(
+        "expert",
+        FieldType.BOOL,
+        False,
+        "The answer an expert has already confirmed (one per basic question).",
+    ),
 )
 
 NODE_COMMON_FIELDS: tuple[Field, ...] = (
@@ -75,9 +81,7 @@ KIND_FIELDS: dict[Kind, tuple[Field, ...]] = {
         Field("do", FieldType.TEXT, True, "An instruction to carry out."),
         Field("next", FieldType.TARGET, True, "Where to go once it is done."),
     ),
-    Kind.RESOLUTION: (
-        Field("resolved", FieldType.TEXT, True, "What fixed it (a terminal step)."),
-    ),
+    Kind.RESOLUTION: (Field("resolved", FieldType.TEXT, True, "What fixed it (a terminal step)."),),
     Kind.ESCALATION: (
         Field("escalate", FieldType.STRING, True, "Who takes over (a terminal step)."),
         Field("contact", FieldType.STRING, True, "How to reach them."),

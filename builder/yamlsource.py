@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -63,7 +64,7 @@ class SourceError(Exception):
         self.mark = mark
 
 
-def _mark(m: yaml.Mark | None) -> Mark:
+def _mark(m: Any) -> Mark:
     if m is None:
         return Mark(1, 1)
     return Mark(m.line + 1, m.column + 1)
@@ -82,8 +83,11 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except OSError as e:
         raise SourceError(f"cannot read file: {e.strerror or e}", "unreadable") from None
     if b"\x00" in data:
-        raise SourceError("binary file (contains NUL bytes); a tree is UTF-8 text", "binary-file",
-                          _offset_mark(data, data.index(b"\x00")))
+        raise SourceError(
+            "binary file (contains NUL bytes); a tree is UTF-8 text",
+            "binary-file",
+            _offset_mark(data, data.index(b"\x00")),
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -96,8 +100,7 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        raise SourceError("file is empty; a tree needs at least id, title and nodes",
-                          "empty-file")
+        raise SourceError("file is empty; a tree needs at least id, title and nodes", "empty-file")
     return text
 
 
@@ -119,24 +122,38 @@ def parse_yaml(text: str) -> YMap:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise SourceError("more than one YAML document; a file holds one tree",
-                                      "multiple-documents", _mark(event.start_mark))
+                    raise SourceError(
+                        "more than one YAML document; a file holds one tree",
+                        "multiple-documents",
+                        _mark(event.start_mark),
+                    )
                 continue
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise SourceError(
                     "YAML anchors and aliases (& and *) are not allowed in trees; "
-                    "write the value out", "yaml-alias", _mark(event.start_mark))
+                    "write the value out",
+                    "yaml-alias",
+                    _mark(event.start_mark),
+                )
             node: YNode | None = None
             if isinstance(event, yaml.ScalarEvent):
-                node = YScalar(event.value, _mark(event.start_mark),
-                               plain=event.style is None or event.style == "")
+                node = YScalar(
+                    event.value,
+                    _mark(event.start_mark),
+                    plain=event.style is None or event.style == "",
+                )
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
-                    raise SourceError(f"nesting deeper than {MAX_DEPTH} levels",
-                                      "too-deep", _mark(event.start_mark))
-                new: YMap | YSeq = (YMap([], _mark(event.start_mark))
-                                    if isinstance(event, yaml.MappingStartEvent)
-                                    else YSeq([], _mark(event.start_mark)))
+                    raise SourceError(
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        "too-deep",
+                        _mark(event.start_mark),
+                    )
+                new: YMap | YSeq = (
+                    YMap([], _mark(event.start_mark))
+                    if isinstance(event, yaml.MappingStartEvent)
+                    else YSeq([], _mark(event.start_mark))
+                )
                 _attach(stack, pending_key, seen_keys, new)
                 stack.append(new)
                 pending_key.append(None)
@@ -159,22 +176,32 @@ def parse_yaml(text: str) -> YMap:
     except yaml.reader.ReaderError as e:  # its text spans lines; keep the problem on one
         at = text.find(chr(e.character))
         where = _offset_mark(text.encode(), len(text[:at].encode())) if at >= 0 else Mark(1, 1)
-        raise SourceError(f"control character U+{e.character:04X} is not allowed in a tree; "
-                          "remove it", "yaml-syntax", where) from None
+        raise SourceError(
+            f"control character U+{e.character:04X} is not allowed in a tree; remove it",
+            "yaml-syntax",
+            where,
+        ) from None
     except yaml.YAMLError as e:
         raise SourceError(f"YAML error: {e}", "yaml-syntax") from None
     if root is None:
-        raise SourceError("file is empty; a tree needs at least id, title and nodes",
-                          "empty-file")
+        raise SourceError("file is empty; a tree needs at least id, title and nodes", "empty-file")
     if not isinstance(root, YMap):
         kind = "a list" if isinstance(root, YSeq) else "a single value"
-        raise SourceError(f"the top level is {kind}; a tree file must be a mapping "
-                          "(id: ..., title: ..., nodes: ...)", "not-a-mapping", root.mark)
+        raise SourceError(
+            f"the top level is {kind}; a tree file must be a mapping "
+            "(id: ..., title: ..., nodes: ...)",
+            "not-a-mapping",
+            root.mark,
+        )
     return root
 
 
-def _attach(stack: list[YMap | YSeq], pending_key: list[YScalar | None],
-            seen_keys: list[set[str]], node: YNode) -> None:
+def _attach(
+    stack: list[YMap | YSeq],
+    pending_key: list[YScalar | None],
+    seen_keys: list[set[str]],
+    node: YNode,
+) -> None:
     if not stack:
         return
     parent = stack[-1]
@@ -199,13 +226,15 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> SourceError:
     problem = e.problem or "syntax error"
     # libyaml often says only "found character that cannot start any token": look at it.
     if "tab" in problem or _char_at(text, mark) == "\t":
-        return SourceError("tab character used for indentation; indent with spaces",
-                           "tab-indent", _mark(mark))
+        return SourceError(
+            "tab character used for indentation; indent with spaces", "tab-indent", _mark(mark)
+        )
     if "maximum nesting depth" in problem:  # libyaml's own limit, met first in flow style
         return SourceError(f"nesting deeper than {MAX_DEPTH} levels", "too-deep", _mark(mark))
     context = f" {e.context}" if e.context else ""
-    return SourceError(f"YAML syntax error:{context} {problem}".replace("  ", " "),
-                       "yaml-syntax", _mark(mark))
+    return SourceError(
+        f"YAML syntax error:{context} {problem}".replace("  ", " "), "yaml-syntax", _mark(mark)
+    )
 
 
 def _char_at(text: str, mark: yaml.Mark | None) -> str:
@@ -213,7 +242,7 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
         return ""
     lines = text.split("\n")
     line = lines[mark.line] if mark.line < len(lines) else ""
-    return line[mark.column:mark.column + 1]
+    return line[mark.column : mark.column + 1]
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> YMap:

@@ -17,18 +17,29 @@ def check_expert_answers(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         marked = [a for a in node.answers if a.expert]
         if node.basic and len(marked) != 1:
             count = "none" if not marked else f"{len(marked)}"
-            yield error(node.pos, f'basic question "{node.id}" needs exactly one answer with '
-                        f"expert: true (the answer an expert has already confirmed); "
-                        f"found {count}", "expert-answer")
+            yield error(
+                node.pos,
+                f'basic question "{node.id}" needs exactly one answer with '
+                f"expert: true (the answer an expert has already confirmed); "
+                f"found {count}",
+                "expert-answer",
+            )
         elif not node.basic and marked:
-            yield warning(marked[0].pos, f'"expert: true" on question "{node.id}", which is '
-                          "not basic: it has no effect (add basic: true or remove it)",
-                          "expert-answer")
+            yield warning(
+                marked[0].pos,
+                f'"expert: true" on question "{node.id}", which is '
+                "not basic: it has no effect (add basic: true or remove it)",
+                "expert-answer",
+            )
 
 
 def check_expert_loop(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     path = expert_path(tree)
     if path.loops and tree.start_pos is not None:
         steps = " -> ".join([s.node_id for s in path.skipped] + [path.landing])
-        yield error(tree.start_pos, f"the expert path loops through basic checks ({steps}) "
-                    "and never reaches a non-basic step", "expert-loop")
+        yield error(
+            tree.start_pos,
+            f"the expert path loops through basic checks ({steps}) "
+            "and never reaches a non-basic step",
+            "expert-loop",
+        )

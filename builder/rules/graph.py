@@ -29,8 +29,11 @@ def reachable(tree: Tree) -> set[str]:
 
 def can_finish(tree: Tree) -> set[str]:
     """Node ids from which some path reaches a resolution, escalation or another tree."""
-    done = {nid for nid, n in tree.nodes.items()
-            if n.kind.terminal or any(is_tree_link(t) for t, _ in n.targets)}
+    done = {
+        nid
+        for nid, n in tree.nodes.items()
+        if n.kind.terminal or any(is_tree_link(t) for t, _ in n.targets)
+    }
     changed = True
     while changed:
         changed = False

@@ -13,8 +13,11 @@ def check_unique_ids(trees: list[Tree]) -> Iterator[Problem]:
     first: dict[str, Tree] = {}
     for tree in sorted(trees, key=lambda t: t.path):
         if tree.id in first:
-            yield error(tree.id_pos or tree.pos, f'tree id "{tree.id}" is already used by '
-                        f"{first[tree.id].path}", "duplicate-tree-id")
+            yield error(
+                tree.id_pos or tree.pos,
+                f'tree id "{tree.id}" is already used by {first[tree.id].path}',
+                "duplicate-tree-id",
+            )
         else:
             first[tree.id] = tree
 
@@ -31,6 +34,10 @@ def check_duplicate_codes(trees: list[Tree]) -> Iterator[Problem]:
         places.sort()
         for pos, written, where in places[1:]:
             first_pos, first_written, first_where = places[0]
-            yield warning(pos, f'code "{written}" is also claimed by {first_where} '
-                          f'("{first_written}" at {first_pos}); search cannot tell which '
-                          f"step handles it (here: {where})", "duplicate-code")
+            yield warning(
+                pos,
+                f'code "{written}" is also claimed by {first_where} '
+                f'("{first_written}" at {first_pos}); search cannot tell which '
+                f"step handles it (here: {where})",
+                "duplicate-code",
+            )

@@ -13,8 +13,12 @@ from builder.rules import CheckContext
 def check_id_matches_file(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     stem = PurePath(tree.path).stem
     if tree.id != stem and tree.id_pos is not None:
-        yield error(tree.id_pos, f'id "{tree.id}" does not match the file name "{stem}"; '
-                    f'rename the file to {tree.id}.yaml or set id: {stem}', "id-mismatch")
+        yield error(
+            tree.id_pos,
+            f'id "{tree.id}" does not match the file name "{stem}"; '
+            f"rename the file to {tree.id}.yaml or set id: {stem}",
+            "id-mismatch",
+        )
 
 
 def check_review_age(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
@@ -22,9 +26,16 @@ def check_review_age(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         return
     age = (ctx.today - tree.reviewed).days
     if age > ctx.max_review_age_days:
-        yield warning(tree.reviewed_pos, f"last reviewed {tree.reviewed.isoformat()}, "
-                      f"{age} days ago (limit {ctx.max_review_age_days}); review the tree "
-                      "and update the date", "stale-review")
+        yield warning(
+            tree.reviewed_pos,
+            f"last reviewed {tree.reviewed.isoformat()}, "
+            f"{age} days ago (limit {ctx.max_review_age_days}); review the tree "
+            "and update the date",
+            "stale-review",
+        )
     elif age < 0:
-        yield warning(tree.reviewed_pos, f"review date {tree.reviewed.isoformat()} is in "
-                      "the future", "stale-review")
+        yield warning(
+            tree.reviewed_pos,
+            f"review date {tree.reviewed.isoformat()} is in the future",
+            "stale-review",
+        )

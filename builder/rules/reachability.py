@@ -16,23 +16,34 @@ def check_unreachable(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     seen = reachable(tree)
     for node in tree.nodes.values():
         if node.id not in seen:
-            yield error(node.pos, f'node "{node.id}" cannot be reached from start '
-                        f'"{tree.start}"', "unreachable")
+            yield error(
+                node.pos,
+                f'node "{node.id}" cannot be reached from start "{tree.start}"',
+                "unreachable",
+            )
 
 
 def check_dead_ends(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     for node in tree.nodes.values():
         if node.kind is Kind.QUESTION and not node.answers:
-            yield error(node.pos, f'question "{node.id}" has no answers: the user is stuck '
-                        "here (add answers, or make it a resolution or escalation)", "dead-end")
+            yield error(
+                node.pos,
+                f'question "{node.id}" has no answers: the user is stuck '
+                "here (add answers, or make it a resolution or escalation)",
+                "dead-end",
+            )
 
 
 def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     """A loop is fine if it has a way out; report loops from which no end can be reached."""
     finishing = can_finish(tree)
-    stuck = {nid for nid, n in tree.nodes.items()
-             if nid not in finishing and successors(tree, nid)
-             and not (n.kind is Kind.QUESTION and not n.answers)}
+    stuck = {
+        nid
+        for nid, n in tree.nodes.items()
+        if nid not in finishing
+        and successors(tree, nid)
+        and not (n.kind is Kind.QUESTION and not n.answers)
+    }
     reported: set[str] = set()
     for nid in stuck:
         if nid in reported:
@@ -43,8 +54,11 @@ def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         reported.update(loop)
         first = min((tree.nodes[n] for n in loop), key=lambda n: n.pos)
         path = " -> ".join([*loop, loop[0]])
-        yield error(first.pos, f"cycle with no exit: {path}; add an answer that leads to a "
-                    "resolution or escalation", "cycle-no-exit")
+        yield error(
+            first.pos,
+            f"cycle with no exit: {path}; add an answer that leads to a resolution or escalation",
+            "cycle-no-exit",
+        )
 
 
 def _loop_through(tree: Tree, start: str, stuck: set[str]) -> list[str] | None:
@@ -59,4 +73,4 @@ def _loop_through(tree: Tree, start: str, stuck: set[str]) -> list[str] | None:
         if not nexts:
             return None
         current = nexts[0]
-    return order[index[current]:]
+    return order[index[current] :]

@@ -1,0 +1,87 @@
+"""The page compiler: golden pages, sanitising, URLs and the indexes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from builder.check import check_paths
+from builder.codetable import code_table
+from builder.flowchart import flowchart, mermaid_label
+from builder.model import Tree
+from builder.pages import SiteContext, codes_page, system_page, systems, tree_page
+
+DATA = Path(__file__).parent / "data" / "golden" / "trees"
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def trees() -> dict[str, Tree]:
+    result = check_paths([DATA])
+    assert not result.errors
+    return {t.id: t for t in result.trees}
+
+
+def assert_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} changed (UPDATE_GOLDEN=1 to accept)"
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_tree_page_matches_golden(trees: dict[str, Tree], directory_urls: bool) -> None:
+    page = tree_page(trees["viewer-blank"], SiteContext(trees, directory_urls))
+    suffix = "" if directory_urls else "-flat"
+    assert_golden(f"viewer-blank{suffix}.md", page)
+
+
+def test_system_and_codes_pages_match_golden(trees: dict[str, Tree]) -> None:
+    grouped = systems(trees.values())
+    assert list(grouped) == ["PACS viewer", "Workstation"]
+    assert_golden("system-pacs-viewer.md", system_page("PACS viewer", grouped["PACS viewer"]))
+    assert_golden("codes.md", codes_page(trees.values()))
+
+
+def test_page_has_no_raw_html_from_authors(trees: dict[str, Tree]) -> None:
+    page = tree_page(trees["viewer-blank"], SiteContext(trees))
+    assert "<script>" not in page
+    assert "onerror" not in page
+    assert "javascript:" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, not run
+    assert 'title: "Viewer shows \\u2039blank\\u203a panes' in page  # theme-safe title
+
+
+def test_answers_link_to_steps_and_other_trees(trees: dict[str, Tree]) -> None:
+    page = tree_page(trees["viewer-blank"], SiteContext(trees))
+    assert 'href="#step-clear-cache" data-fp-next="clear-cache"' in page
+    assert 'href="../../workstation/printer-jams/" data-fp-next="tree:printer-jams"' in page
+    flat = tree_page(trees["viewer-blank"], SiteContext(trees, directory_urls=False))
+    assert 'href="../workstation/printer-jams.html"' in flat
+
+
+def test_expert_path_is_in_the_markup(trees: dict[str, Tree]) -> None:
+    page = tree_page(trees["viewer-blank"], SiteContext(trees))
+    assert 'data-fp-landing="still-blank"' in page
+    assert "[[&#34;others-open&#34;, &#34;No&#34;], [&#34;restarted&#34;, &#34;&#34;]]" in page
+
+
+def test_mermaid_labels_cannot_break_out() -> None:
+    label = mermaid_label('a "quoted" <b>|x|</b> ```')
+    assert '"' not in label and "<" not in label and "|" not in label and "`" not in label
+
+
+def test_flowchart_names_linked_trees(trees: dict[str, Tree]) -> None:
+    chart = flowchart(trees["viewer-blank"], {"printer-jams": "Film printer jams"})
+    assert "Go to: Film printer jams" in chart
+    assert "class n0,n1 basic" in chart
+
+
+def test_code_table_has_exact_and_loose_keys(trees: dict[str, Tree]) -> None:
+    table = code_table(trees.values())
+    assert table["A702"][0]["url"] == "trees/pacs-viewer/viewer-blank/?code=0xA702#step-others-open"
+    assert table["DCM0042"][0]["code"] == "DCM-0042"
+    assert table["42"][0]["code"] == "DCM-0042"  # typed without its prefix
