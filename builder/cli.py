@@ -133,9 +133,17 @@ def schema() -> None:
     help="Where to publish the search index.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (stale reviews, broken links).")
+@click.option(
+    "--offline", is_flag=True, help="Build a copy that works opened from disk (file://)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs progress.")
 def build_command(
-    config_file: Path, site_dir: Path | None, index_dir: Path, strict: bool, verbose: bool
+    config_file: Path,
+    site_dir: Path | None,
+    index_dir: Path,
+    strict: bool,
+    offline: bool,
+    verbose: bool,
 ) -> None:
     """Check the trees, build the site and its search index, publish both atomically."""
     import time
@@ -143,6 +151,11 @@ def build_command(
     from builder.site_build import SiteBuildError, build_site, quiet_mkdocs_info
 
     quiet_mkdocs_info(verbose)
+    if offline:
+        import os
+
+        os.environ["FASTPATH_OFFLINE"] = "true"
+        site_dir = site_dir or Path("site-offline")
     started = time.monotonic()
     click.echo("fastpath: checking trees and building the site...", err=True)
     try:
@@ -156,7 +169,8 @@ def build_command(
         f"({time.monotonic() - started:.1f} s)",
         err=True,
     )
-    _build_index(trees, index_dir)
+    if not offline:  # a copy read from disk has no server to query an index
+        _build_index(trees, index_dir)
 
 
 def _build_index(trees: list[Tree], index_dir: Path) -> None:
@@ -194,3 +208,5 @@ def preview(tree_file: Path, config_file: Path, host: str, port: int) -> None:
                "(saves reload the page; Ctrl+C stops)", err=True)
     serve(str(config_file), livereload=True, watch=[str(tree_file)],
           dev_addr=f"{host}:{port}")
+
+from search.commands import register; register(main)  # noqa: E402, E702, I001
