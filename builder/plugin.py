@@ -11,7 +11,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -40,7 +40,9 @@ log = logging.getLogger("mkdocs.plugins.fastpath")
 ASSET_DIR = "assets/fastpath"
 SCRIPTS = ("vendor/mermaid.min.js", "fastpath.js", "home.js")
 STYLES = ("fastpath.css",)
-LICENSES = ("vendor/mermaid.LICENSE",)
+LICENSES = ("vendor/mermaid.LICENSE", "vendor/iframe-worker.LICENSE")
+# The theme's offline plugin would load this search-worker shim from a CDN; ship it instead.
+OFFLINE_SHIM = "vendor/iframe-worker-shim.js"
 HEAD_SCRIPT = "claim-query.js"
 SEARCH_BOX_MARKER = "data-fp-search"
 PREVIEW_ENV = "FASTPATH_PREVIEW"  # set by `fastpath preview`
@@ -55,6 +57,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.preview_problems: list[Problem] = []
         self.root = Path.cwd()
 
+    @event_priority(100)  # before the theme's offline plugin picks its CDN shim
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
@@ -68,8 +71,24 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             config.extra_javascript.append(f"{ASSET_DIR}/{name}")
         for name in STYLES:
             config.extra_css.append(f"{ASSET_DIR}/{name}")
+        if self._offline(config):
+            self._prepare_offline(config)
         config.nav = None if self.config.preview else self._nav(config.nav)
         return config
+
+    @staticmethod
+    def _offline(config: MkDocsConfig) -> bool:
+        offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+        return bool(offline and offline.config.get("enabled", True))
+
+    @staticmethod
+    def _prepare_offline(config: MkDocsConfig) -> None:
+        """A copy read from disk: ship the search shim, and no instant navigation
+        (it fetches sitemap.xml, which pages opened from disk cannot)."""
+        polyfills = config.extra.setdefault("polyfills", [])
+        polyfills.insert(0, f"{ASSET_DIR}/{OFFLINE_SHIM}")
+        features = config.theme.get("features") or []
+        config.theme["features"] = [f for f in features if f != "navigation.instant"]
 
     def _options(self) -> CheckOptions:
         return CheckOptions(max_review_age_days=self.config.max_review_age, today=date.today())
@@ -143,7 +162,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             )
         )
         assets = resources.files("builder") / "assets"
-        for name in (*SCRIPTS, *STYLES, *LICENSES, HEAD_SCRIPT):
+        for name in (*SCRIPTS, *STYLES, *LICENSES, HEAD_SCRIPT, OFFLINE_SHIM):
             files.append(
                 File.generated(config, f"{ASSET_DIR}/{name}", content=(assets / name).read_bytes())
             )
