@@ -133,9 +133,7 @@ def schema() -> None:
     help="Where to publish the search index.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (stale reviews, broken links).")
-@click.option(
-    "--offline", is_flag=True, help="Build a copy that works opened from disk (file://)."
-)
+@click.option("--offline", is_flag=True, help="Build a copy that works opened from disk (file://).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs progress.")
 def build_command(
     config_file: Path,
@@ -176,10 +174,15 @@ def build_command(
 def _build_index(trees: list[Tree], index_dir: Path) -> None:
     import time
 
-    from search.index import build_index
+    from search.index import IndexBuildError, build_index
 
     started = time.monotonic()
-    location = build_index(trees, index_dir)
+    try:
+        location = build_index(trees, index_dir)
+    except IndexBuildError as e:
+        raise click.ClickException(
+            f"the site was published but the search index was not: {e}"
+        ) from None
     click.echo(
         f"fastpath: search index published to {location} ({time.monotonic() - started:.1f} s)",
         err=True,
@@ -188,8 +191,14 @@ def _build_index(trees: list[Tree], index_dir: Path) -> None:
 
 @main.command()
 @click.argument("tree_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-f", "--config-file", type=click.Path(exists=True, path_type=Path),
-              default=Path("mkdocs.yml"), show_default=True, help="MkDocs configuration.")
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="MkDocs configuration.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
 def preview(tree_file: Path, config_file: Path, host: str, port: int) -> None:
@@ -204,9 +213,19 @@ def preview(tree_file: Path, config_file: Path, host: str, port: int) -> None:
     quiet_mkdocs_info(verbose=False)
     os.environ[PREVIEW_ENV] = str(tree_file.resolve())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    click.echo(f"fastpath: previewing {tree_file} at http://{host}:{port}/preview/ "
-               "(saves reload the page; Ctrl+C stops)", err=True)
-    serve(str(config_file), livereload=True, watch=[str(tree_file)],
-          dev_addr=f"{host}:{port}")
+    click.echo(
+        f"fastpath: previewing {tree_file} at http://{host}:{port}/preview/ "
+        "(saves reload the page; Ctrl+C stops)",
+        err=True,
+    )
+    serve(str(config_file), livereload=True, watch=[str(tree_file)], dev_addr=f"{host}:{port}")
 
-from search.commands import register; register(main)  # noqa: E402, E702, I001
+
+def _add_search_commands() -> None:
+    """`fastpath index`, `search` and `serve` live with the search package."""
+    from search.commands import register
+
+    register(main)
+
+
+_add_search_commands()

@@ -1,0 +1,144 @@
+"""The JSON search API: `GET /api/search?q=&limit=&system=` and `GET /api/health`.
+
+    /api/search?q=0xA700   -> {"query", "normalised", "results": [{"title", "tree",
+                              "tree_title", "system", "step", "url", "matched_code",
+                              "code_message", "snippet", "score", "kind"}]}
+    /api/health            -> {"status": "ok", "documents": N, "index": "<build name>"}
+
+`url` is relative to the site root; `snippet` is plain text (escape it when showing it);
+`limit` is 1..50 (default 10); `system` (optional) keeps one system's trees.
+
+Every answer is JSON. A bad request is a 400 that says what to change, a missing index a
+503 that says how to build one; nothing a client sends can cause a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import unquote_to_bytes
+from wsgiref.types import StartResponse, WSGIEnvironment
+
+from search.live import LiveIndex, NoIndexError
+from search.query import QueryError
+from search.service import DEFAULT_LIMIT, MAX_LIMIT, search_index
+
+log = logging.getLogger(__name__)
+
+MAX_PARAMETERS = 20
+MAX_SYSTEM_LENGTH = 100
+_LIMIT = re.compile(r"^[0-9]{1,3}$")
+
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class BadRequest(Exception):
+    """The request cannot be answered as sent; the message tells the client why."""
+
+
+def _decode(text: str) -> str:
+    """One form-encoded name or value: `+` is a space, %XX are UTF-8 bytes."""
+    raw = text.replace("+", " ").encode("latin-1", "replace")
+    return unquote_to_bytes(raw).decode("utf-8", "replace")
+
+
+def _parameters(environ: WSGIEnvironment) -> dict[str, str]:
+    """Query-string parameters, UTF-8 decoded; the first value of a repeated name wins.
+
+    Parsed here rather than with `parse_qsl`, which fails on non-ASCII bytes.
+    """
+    fields = [f for f in str(environ.get("QUERY_STRING", "")).split("&") if f]
+    if len(fields) > MAX_PARAMETERS:
+        raise BadRequest(f"too many parameters (at most {MAX_PARAMETERS})")
+    params: dict[str, str] = {}
+    for field in fields:
+        name, _, value = field.partition("=")
+        params.setdefault(_decode(name), _decode(value))
+    return params
+
+
+def _limit(params: dict[str, str]) -> int:
+    text = params.get("limit", "")
+    if text == "":
+        return DEFAULT_LIMIT
+    if not _LIMIT.match(text) or not 1 <= int(text) <= MAX_LIMIT:
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(text)
+
+
+class SearchAPI:
+    """The WSGI app answering under /api/."""
+
+    def __init__(self, live: LiveIndex) -> None:
+        self.live = live
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        path = str(environ.get("PATH_INFO", ""))
+        headers: list[tuple[str, str]] = []
+        try:
+            if path not in ("/api/search", "/api/health"):
+                status, body = 404, {"error": f"no such API endpoint: {path[:100]}"}
+            elif method not in ("GET", "HEAD"):
+                status, body = 405, {"error": "use GET"}
+                headers.append(("Allow", "GET, HEAD"))
+            elif path == "/api/search":
+                status, body = self._search(environ)
+            else:
+                status, body = self._health()
+        except Exception:  # the last line of defence: log it, answer in JSON
+            log.exception("search API failed on %s", path[:100])
+            status, body = 500, {"error": "internal error; the server log has the details"}
+        return self._respond(start_response, status, body, headers, method == "HEAD")
+
+    def _search(self, environ: WSGIEnvironment) -> tuple[int, dict[str, Any]]:
+        try:
+            params = _parameters(environ)
+            if "q" not in params:
+                raise BadRequest("missing parameter q: /api/search?q=0xA700")
+            limit = _limit(params)
+            system = params.get("system", "")[:MAX_SYSTEM_LENGTH] or None
+            results = search_index(self.live, params["q"], limit, system)
+        except (BadRequest, QueryError) as e:
+            return 400, {"error": str(e)}
+        except NoIndexError as e:
+            return 503, {"error": str(e)}
+        return 200, results.to_json()
+
+    def _health(self) -> tuple[int, dict[str, Any]]:
+        try:
+            with self.live.lease() as lease:
+                count = lease.searcher.document_count()
+                return 200, {"status": "ok", "documents": count, "index": lease.build}
+        except NoIndexError as e:
+            return 503, {"status": "no-index", "documents": 0, "index": None, "error": str(e)}
+
+    @staticmethod
+    def _respond(
+        start_response: StartResponse,
+        status: int,
+        body: dict[str, Any],
+        headers: list[tuple[str, str]],
+        head: bool,
+    ) -> list[bytes]:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        start_response(
+            f"{status} {_REASONS[status]}",
+            [
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Length", str(len(data))),
+                ("Cache-Control", "no-store"),
+                *headers,
+            ],
+        )
+        return [] if head else [data]

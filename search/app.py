@@ -1,0 +1,42 @@
+"""The WSGI app of `fastpath serve`: the search API under /api/, the static site elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from search.api import SearchAPI
+from search.live import LiveIndex
+from search.security import is_suspicious_path, with_security_headers
+from search.site import not_found_app, site_app
+
+
+@dataclass(frozen=True, slots=True)
+class FastpathApp:
+    """The app to hand to a WSGI server, and the live index to close when it stops."""
+
+    wsgi: WSGIApplication
+    live: LiveIndex
+
+    def close(self) -> None:
+        self.live.close()
+
+
+def create_app(site_dir: Path, index_dir: Path, check_interval: float = 1.0) -> FastpathApp:
+    """Serve the built site and search its index, picking up rebuilds of both."""
+    live = LiveIndex(index_dir, check_interval)
+    api = SearchAPI(live)
+    site = site_app(site_dir)
+    not_found = not_found_app(site_dir)
+
+    def route(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO", "")) or "/"
+        if is_suspicious_path(path):
+            return not_found(environ, start_response)
+        if path == "/api" or path.startswith("/api/"):
+            return api(environ, start_response)
+        return site(environ, start_response)
+
+    return FastpathApp(with_security_headers(route), live)

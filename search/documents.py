@@ -1,0 +1,207 @@
+"""What the index holds: one document per tree and one per step that claims codes.
+
+Plain data built from the tree model, with no search engine in sight, so the engine can be
+swapped without touching how trees become documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from builder.codes import code_keys
+from builder.model import Code, Node, Tree
+from builder.urls import step_url, system_slug, tree_url
+
+
+class DocumentKind(StrEnum):
+    """A whole tree (lands on its start) or one step that claims codes."""
+
+    TREE = "tree"
+    STEP = "step"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeClaim:
+    """An error code as its author wrote it, the keys it is found by, and where it leads."""
+
+    code: str
+    message: str
+    key: str
+    alternates: tuple[str, ...]
+    step: str
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "key": self.key,
+            "alternates": list(self.alternates),
+            "step": self.step,
+            "url": self.url,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CodeClaim:
+        return cls(
+            str(data["code"]),
+            str(data["message"]),
+            str(data["key"]),
+            tuple(str(a) for a in data["alternates"]),
+            str(data["step"]),
+            str(data["url"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """One searchable unit: what it is called, what it says, and the URL it opens."""
+
+    doc_id: str
+    kind: DocumentKind
+    tree: str
+    tree_title: str
+    system: str
+    step: str
+    title: str
+    symptoms: tuple[str, ...]
+    text: str
+    url: str
+    codes: tuple[CodeClaim, ...]
+
+    @property
+    def system_slug(self) -> str:
+        return system_slug(self.system)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "kind": self.kind.value,
+            "tree": self.tree,
+            "tree_title": self.tree_title,
+            "system": self.system,
+            "step": self.step,
+            "title": self.title,
+            "symptoms": list(self.symptoms),
+            "text": self.text,
+            "url": self.url,
+            "codes": [c.to_dict() for c in self.codes],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SearchDocument:
+        return cls(
+            str(data["doc_id"]),
+            DocumentKind(data["kind"]),
+            str(data["tree"]),
+            str(data["tree_title"]),
+            str(data["system"]),
+            str(data["step"]),
+            str(data["title"]),
+            tuple(str(s) for s in data["symptoms"]),
+            str(data["text"]),
+            str(data["url"]),
+            tuple(CodeClaim.from_dict(c) for c in data["codes"]),
+        )
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"<[^>]*>")
+_MARKUP = re.compile(r"(\*\*|__|[*`~]|^\s{0,3}#{1,6}\s+|^\s{0,3}>\s?)", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as the words a reader sees, on one line (for indexing and snippets)."""
+    text = _LINK.sub(r"\1", markdown)
+    text = _HTML_TAG.sub(" ", text)
+    text = _MARKUP.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _claims(tree: Tree, codes: Iterable[Code], node_id: str) -> tuple[CodeClaim, ...]:
+    claims = []
+    for code in codes:
+        key, alternates = code_keys(code.code)
+        claims.append(
+            CodeClaim(
+                code.code,
+                code.message,
+                key,
+                tuple(alternates),
+                node_id,
+                step_url(tree, node_id, code.code),
+            )
+        )
+    return tuple(claims)
+
+
+def _code_lines(codes: Iterable[Code]) -> list[str]:
+    return [f"{c.code} {c.message}".strip() for c in codes]
+
+
+def _node_lines(node: Node) -> list[str]:
+    """Everything a reader of the step sees, support-only notes aside."""
+    lines = [
+        node.title,
+        node.text,
+        *(a.label for a in node.answers),
+        node.contact,
+        *node.include,
+        *_code_lines(node.codes),
+    ]
+    return [line for line in lines if line]
+
+
+def _join(lines: Iterable[str]) -> str:
+    return " ".join(plain_text(line) for line in lines if line)
+
+
+def tree_document(tree: Tree) -> SearchDocument:
+    """The document of a whole tree: its codes land on the start step."""
+    lines = [tree.summary, *_code_lines(tree.codes)]
+    for node in tree.nodes.values():
+        lines.extend(_node_lines(node))
+    return SearchDocument(
+        doc_id=tree.id,
+        kind=DocumentKind.TREE,
+        tree=tree.id,
+        tree_title=tree.title,
+        system=tree.system,
+        step=tree.start,
+        title=plain_text(tree.title),
+        symptoms=tuple(plain_text(s) for s in tree.symptoms),
+        text=_join(lines),
+        url=tree_url(tree),
+        codes=_claims(tree, tree.codes, tree.start),
+    )
+
+
+def step_document(tree: Tree, node: Node) -> SearchDocument:
+    """The document of one step that claims codes: a search hit opens the tree there."""
+    return SearchDocument(
+        doc_id=f"{tree.id}#{node.id}",
+        kind=DocumentKind.STEP,
+        tree=tree.id,
+        tree_title=tree.title,
+        system=tree.system,
+        step=node.id,
+        title=plain_text(node.label),
+        symptoms=(),
+        text=_join(_node_lines(node)),
+        url=step_url(tree, node.id),
+        codes=_claims(tree, node.codes, node.id),
+    )
+
+
+def documents_from_trees(trees: Iterable[Tree]) -> list[SearchDocument]:
+    """Every document of the knowledge base: each tree, then each of its code-claiming steps."""
+    documents: list[SearchDocument] = []
+    for tree in sorted(trees, key=lambda t: t.id):
+        documents.append(tree_document(tree))
+        documents.extend(step_document(tree, node) for node in tree.nodes.values() if node.codes)
+    return documents

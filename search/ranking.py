@@ -1,0 +1,142 @@
+"""Put code hits and word hits in one order, and score them on one scale.
+
+An exact code hit ranks above everything, then a code typed without its prefix (`0042` for
+`DCM-0042`), then documents matching all words, then documents matching some. Scores follow
+the order: 1.0 exact code, 0.9 looser code, (0.4, 0.8] all words, (0, 0.4) some words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from search.documents import CodeClaim, SearchDocument
+from search.engine import EngineSearcher, WordMatch
+from search.query import CodeCandidate, QueryPlan
+from search.results import SearchHit, SearchResults
+from search.snippets import code_snippet, word_snippet
+
+EXACT_CODE_SCORE = 1.0
+LOOSE_CODE_SCORE = 0.9
+ALL_WORDS_SCORES = (0.4, 0.8)
+SOME_WORDS_SCORES = (0.0, 0.4)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMatch:
+    """A document claiming a code the query may mean, and how closely."""
+
+    document: SearchDocument
+    claim: CodeClaim
+    candidate: CodeCandidate
+    exact: bool
+    order: int
+
+    @property
+    def rank_key(self) -> tuple[int, int, str]:
+        return (0 if self.exact else 1, self.order, self.document.doc_id)
+
+
+def _claim_match(
+    document: SearchDocument, candidate: CodeCandidate, order: int
+) -> CodeMatch | None:
+    """The document's best claim for one candidate key: exact before looser."""
+    for exact in (True, False):
+        for claim in document.codes:
+            if (claim.key == candidate.key) if exact else (candidate.key in claim.alternates):
+                return CodeMatch(document, claim, candidate, exact, order)
+    return None
+
+
+def match_codes(plan: QueryPlan, documents: list[SearchDocument]) -> list[CodeMatch]:
+    """Each document's best match for the query's code candidates, best first.
+
+    A candidate read from inside a longer one that matched is ignored: `DCM 0042` means
+    DCM-0042, not also the different code 0042.
+    """
+    matched: list[CodeCandidate] = []
+    best: dict[str, CodeMatch] = {}
+    for order, candidate in enumerate(plan.codes):
+        if any(candidate.within(m) for m in matched):
+            continue
+        found = [m for m in (_claim_match(d, candidate, order) for d in documents) if m]
+        if found:
+            matched.append(candidate)
+        for match in found:
+            doc_id = match.document.doc_id
+            if doc_id not in best or match.rank_key < best[doc_id].rank_key:
+                best[doc_id] = match
+    return sorted(best.values(), key=lambda m: m.rank_key)
+
+
+def _code_hit(match: CodeMatch) -> SearchHit:
+    doc, claim = match.document, match.claim
+    return SearchHit(
+        title=doc.title,
+        tree=doc.tree,
+        tree_title=doc.tree_title,
+        system=doc.system,
+        step=claim.step,
+        url=claim.url,
+        matched_code=claim.code,
+        code_message=claim.message or None,
+        snippet=code_snippet(claim.code, claim.message),
+        score=EXACT_CODE_SCORE if match.exact else LOOSE_CODE_SCORE,
+        kind=doc.kind.value,
+    )
+
+
+def _scaled(score: float, best: float, band: tuple[float, float]) -> float:
+    low, high = band
+    fraction = score / best if best > 0 else 1.0
+    # Some-words scores stay strictly below the all-words band.
+    value = low + (high - low) * fraction * (1.0 if band == ALL_WORDS_SCORES else 0.99)
+    return round(value, 4)
+
+
+def _word_hit(match: WordMatch, best: float, words: tuple[str, ...]) -> SearchHit:
+    doc = match.document
+    band = ALL_WORDS_SCORES if match.all_words else SOME_WORDS_SCORES
+    return SearchHit(
+        title=doc.title,
+        tree=doc.tree,
+        tree_title=doc.tree_title,
+        system=doc.system,
+        step=doc.step,
+        url=doc.url,
+        matched_code=None,
+        code_message=None,
+        snippet=word_snippet([*doc.symptoms, doc.text], words),
+        score=_scaled(match.score, best, band),
+        kind=doc.kind.value,
+    )
+
+
+def rank(
+    plan: QueryPlan, code_documents: list[SearchDocument], word_matches: list[WordMatch], limit: int
+) -> SearchResults:
+    """Merge code and word hits into the final order, each document once."""
+    codes = match_codes(plan, code_documents)
+    hits = [_code_hit(m) for m in codes]
+    seen = {m.document.doc_id for m in codes}
+    best = {
+        flag: max((m.score for m in word_matches if m.all_words is flag), default=0.0)
+        for flag in (True, False)
+    }
+    for match in word_matches:
+        if match.document.doc_id not in seen:
+            seen.add(match.document.doc_id)
+            hits.append(_word_hit(match, best[match.all_words], plan.words))
+    if codes:
+        normalised: str | None = codes[0].candidate.key
+    else:
+        normalised = plan.whole_key if plan.looks_like_code else None
+    return SearchResults(plan.text, normalised, tuple(hits[:limit]))
+
+
+def run_search(
+    searcher: EngineSearcher, plan: QueryPlan, limit: int, system: str | None = None
+) -> SearchResults:
+    """Answer a parsed query from one searcher."""
+    code_documents = searcher.find_codes(plan.code_keys, system) if plan.code_keys else []
+    word_matches = searcher.find_words(plan.words, limit + len(code_documents), system)
+    return rank(plan, code_documents, word_matches, limit)

@@ -1,0 +1,30 @@
+"""Search results as a plain-text table for support staff in a terminal."""
+
+from __future__ import annotations
+
+from search.results import SearchHit, SearchResults
+
+MAX_CELL = 40
+HEADINGS = ("CODE", "TREE", "STEP", "LINK")
+
+
+def _cell(text: str, limit: int = MAX_CELL) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _row(hit: SearchHit, link: str) -> tuple[str, ...]:
+    return (_cell(hit.matched_code or "-"), _cell(hit.tree), _cell(hit.step), link)
+
+
+def results_table(results: SearchResults, links: list[str]) -> str:
+    """Aligned columns: code, tree, step and link (links are never cut, to stay usable)."""
+    if not results.hits:
+        return f"No results for {results.query!r}."
+    rows = [HEADINGS, *(_row(hit, link) for hit, link in zip(results.hits, links, strict=True))]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADINGS) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines)

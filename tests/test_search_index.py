@@ -1,0 +1,134 @@
+"""Index builds: a new folder each time, an atomic switch, old builds kept then pruned,
+and a live index that follows the switch without dropping a request."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.check import check_paths
+from builder.model import Tree
+from search import generations
+from search.generations import POINTER, current_build, list_builds, prune_builds
+from search.index import IndexBuildError, build_index
+from search.live import LiveIndex, NoIndexError
+from search.service import search_index
+
+TREES = Path(__file__).parent / "data" / "search" / "trees"
+
+
+@pytest.fixture(scope="module")
+def trees() -> list[Tree]:
+    result = check_paths([TREES])
+    assert not result.errors, result.errors
+    return result.trees
+
+
+def test_a_build_goes_into_a_new_folder_named_by_the_pointer(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    out = tmp_path / "index"
+    folder = build_index(trees, out)
+    assert folder.parent == out and folder.name.startswith("index-")
+    assert (out / POINTER).read_text().strip() == folder.name
+    assert current_build(out) == folder
+    assert [p.name for p in out.iterdir() if p.name.startswith(POINTER + ".")] == []
+
+
+def test_the_previous_build_stays_and_older_ones_are_pruned(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    builds = [build_index(trees, tmp_path) for _ in range(4)]
+    assert list_builds(tmp_path) == [b.name for b in builds], "all superseded moments ago"
+    removed = prune_builds(tmp_path, grace_seconds=0)
+    assert sorted(removed) == builds[:2]
+    assert list_builds(tmp_path) == [b.name for b in builds[2:]]
+
+
+def test_builds_newer_than_the_current_one_are_left_alone(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    first = build_index(trees, tmp_path)
+    in_progress = generations.new_build_dir(tmp_path)
+    assert prune_builds(tmp_path, grace_seconds=0) == []
+    assert {first.name, in_progress.name} <= set(list_builds(tmp_path))
+
+
+def test_a_failed_build_changes_nothing(
+    trees: list[Tree], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = build_index(trees, tmp_path)
+
+    def broken_writer(documents: object, folder: Path) -> int:
+        (folder / "half-written").write_text("x")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("search.index.write_engine_index", broken_writer)
+    with pytest.raises(IndexBuildError, match="disk full"):
+        build_index(trees, tmp_path)
+    assert current_build(tmp_path) == good
+    assert list_builds(tmp_path) == [good.name]
+
+
+def test_no_index_is_a_clear_error(tmp_path: Path) -> None:
+    live = LiveIndex(tmp_path / "missing")
+    with pytest.raises(NoIndexError, match="fastpath build"):
+        search_index(live, "0xA801")
+
+
+@pytest.mark.parametrize("pointer", ["../../etc", "index-1-2/../x", "", "garbage\n"])
+def test_a_pointer_naming_no_build_is_ignored(tmp_path: Path, pointer: str) -> None:
+    (tmp_path / POINTER).write_text(pointer)
+    assert current_build(tmp_path) is None
+    assert LiveIndex(tmp_path).build_name is None
+
+
+def test_the_live_index_follows_a_switch_and_finishes_leases_on_the_old_build(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    first = build_index(trees, tmp_path)
+    live = LiveIndex(tmp_path, check_interval=0)
+    with live.lease() as old_lease:
+        assert old_lease.build == first.name
+        second = build_index(trees, tmp_path)
+        with live.lease() as new_lease:
+            assert new_lease.build == second.name
+        # The old build is retired but still answers the request that holds it.
+        assert old_lease.searcher.find_codes(("A801",))
+    assert search_index(live, "0xA801").hits[0].matched_code == "0xA801"
+    live.close()
+
+
+def test_the_pointer_is_checked_at_most_every_interval(trees: list[Tree], tmp_path: Path) -> None:
+    first = build_index(trees, tmp_path)
+    live = LiveIndex(tmp_path, check_interval=3600)
+    build_index(trees, tmp_path)
+    assert live.build_name == first.name
+    live.refresh()
+    assert live.build_name != first.name
+    live.close()
+
+
+def test_a_build_that_cannot_be_opened_keeps_the_old_one_serving(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    first = build_index(trees, tmp_path)
+    live = LiveIndex(tmp_path, check_interval=0)
+    damaged = generations.new_build_dir(tmp_path)
+    generations.switch_to(tmp_path, damaged)  # an empty folder: not an index
+    assert search_index(live, "0xA801").hits
+    assert live.build_name == first.name
+    live.close()
+
+
+def test_prune_waits_until_a_build_was_superseded_long_enough(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    builds = [build_index(trees, tmp_path) for _ in range(3)]
+    assert prune_builds(tmp_path, grace_seconds=3600) == []
+    old = time.time() - 7200
+    os.utime(builds[0], (old, old))  # folder times do not matter, build stamps do
+    assert prune_builds(tmp_path, grace_seconds=3600) == []
