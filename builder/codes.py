@@ -15,6 +15,7 @@ _HEX_SUFFIXED = re.compile(r"^([0-9A-F]*[0-9][0-9A-F]*)H$")
 _HEX_OR_NUMBER = re.compile(r"^[0-9A-F]*[0-9][0-9A-F]*$")
 _LETTER_PREFIX = re.compile(r"^([A-Z]+)([0-9][0-9A-Z]*)$")
 _CODE_LIKE = re.compile(r"^[0-9A-Z]+$")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def _strip_zeros(digits: str) -> str:
@@ -49,3 +50,18 @@ def code_keys(code: str) -> tuple[str, list[str]]:
         if rest and rest != key:
             alternates.append(rest)
     return key, alternates
+
+
+_HEX_KEY = re.compile(r"^[0-9A-F]+$")
+
+
+def family_keys(key: str) -> list[str]:
+    """Keys of the code families a hex code belongs to, narrowest first.
+
+    DICOM defines status ranges such as `A7xx` and `Cxxx`; a tree may claim the range, and
+    `0xA7F3` then finds it. Short codes are read as four hex digits (`0x0125` -> `01xx`).
+    """
+    if not _HEX_KEY.match(key) or not _DIGIT.search(key) or len(key) > 8:
+        return []
+    digits = key.rjust(4, "0")
+    return [digits[:-n] + "X" * n for n in range(1, len(digits))]

@@ -11,7 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from builder.codes import normalise_code
+from builder.codes import family_keys, normalise_code
 
 MAX_QUERY_LENGTH = 256
 MAX_WORDS = 32
@@ -109,6 +109,12 @@ def code_candidates(text: str) -> list[CodeCandidate]:
         if key and key not in keys:
             keys.add(key)
             found.append(CodeCandidate(key, start, end))
+    # Status ranges (`A7xx`) rank after every code the query names exactly.
+    for candidate in list(found):
+        for family in family_keys(candidate.key):
+            if family not in keys:
+                keys.add(family)
+                found.append(CodeCandidate(family, candidate.start, candidate.end))
     return found
 
 

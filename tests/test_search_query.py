@@ -28,7 +28,12 @@ def test_a_query_over_the_limit_is_refused_with_the_limit_named() -> None:
 
 
 def test_the_whole_query_is_tried_as_a_code_first() -> None:
-    assert [c.key for c in code_candidates("DCM 0042")] == ["DCM0042", "42"]
+    assert [c.key for c in code_candidates("DCM 0042")] == ["DCM0042", "42", "004X", "00XX", "0XXX"]
+
+
+def test_status_ranges_come_after_the_codes_named() -> None:
+    keys = [c.key for c in code_candidates("0xA7F3")]
+    assert keys == ["A7F3", "A7FX", "A7XX", "AXXX"]
 
 
 def test_codes_inside_a_sentence_are_found() -> None:

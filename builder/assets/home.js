@@ -21,6 +21,16 @@
   }
   window.fastpathNormaliseCode = normaliseCode;
 
+  /* Must match builder/codes.py family_keys: 0xA7F3 also finds a tree claiming A7xx. */
+  function familyKeys(key) {
+    if (!/^[0-9A-F]+$/.test(key) || !/[0-9]/.test(key) || key.length > 8) return [];
+    var digits = key.length < 4 ? ("0000" + key).slice(-4) : key;
+    var keys = [];
+    for (var n = 1; n < digits.length; n++) keys.push(digits.slice(0, -n) + "XXXXXXXX".slice(0, n));
+    return keys;
+  }
+  window.fastpathFamilyKeys = familyKeys;
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
@@ -134,7 +144,8 @@
   Box.prototype.fromTable = function (query) {
     var root = this.root;
     return loadTable(root).then(function (table) {
-      var keys = [normaliseCode(query)].concat(query.split(/\s+/).map(normaliseCode));
+      var named = [normaliseCode(query)].concat(query.split(/\s+/).map(normaliseCode));
+      var keys = named.concat.apply(named, named.map(familyKeys));
       for (var i = 0; i < keys.length; i++) {
         var entries = keys[i] && table[keys[i]];
         if (entries && entries.length) {

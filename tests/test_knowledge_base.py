@@ -1,0 +1,75 @@
+"""Tests generated from the bundled knowledge base itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from builder.check import CheckResult, check_paths
+from builder.expert import expert_path
+from builder.model import Tree
+from search.index import build_index
+from search.live import LiveIndex
+from search.service import search_index
+
+TREES = Path(__file__).resolve().parent.parent / "decision_trees"
+RESULT: CheckResult = check_paths([TREES])
+CLAIMS = [(tree, code, node_id) for tree in RESULT.trees for code, node_id in tree.all_codes()]
+
+
+def typed_forms(code: str) -> list[str]:
+    """The code as written, in lower case, and the short form people type."""
+    if re.search(r"[xX]{2,}$", code):  # a status range: people type one code in it
+        short = "0x" + re.sub(r"[xX]", "7", code)
+    elif re.match(r"^0[xX]", code):
+        short = code[2:]
+    elif re.search(r"[\s\-_]", code):
+        short = re.sub(r"[\s\-_]+", "", code)
+    else:
+        short = f"error {code}"
+    return [code, code.lower(), short]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveIndex]:
+    out = tmp_path_factory.mktemp("kb-index")
+    build_index(RESULT.trees, out)
+    index = LiveIndex(out)
+    yield index
+    index.close()
+
+
+def test_strict_check_is_clean() -> None:
+    assert [p.format_text() for p in RESULT.problems] == []
+
+
+def test_size_of_the_knowledge_base() -> None:
+    systems = {t.system for t in RESULT.trees}
+    assert len(RESULT.trees) >= 25
+    assert len({c.code for _, c, _ in CLAIMS}) >= 150
+    assert len(systems) >= 10
+
+
+@pytest.mark.parametrize("tree", RESULT.trees, ids=lambda t: t.id)
+def test_expert_path_lands_on_a_non_basic_step(tree: Tree) -> None:
+    assert tree.nodes[tree.start].basic, "every bundled tree starts with basic checks"
+    path = expert_path(tree)
+    assert path.skipped and not path.loops
+    assert not tree.nodes[path.landing].basic
+
+
+@pytest.mark.parametrize(
+    ("tree", "code", "node_id"), CLAIMS, ids=[f"{t.id}:{c.code}" for t, c, _ in CLAIMS]
+)
+def test_every_code_is_the_top_hit_as_people_type_it(
+    live: LiveIndex, tree: Tree, code: object, node_id: str
+) -> None:
+    written = code.code  # type: ignore[attr-defined]
+    for query in typed_forms(written):
+        results = search_index(live, query).hits
+        assert results, f"nothing found for {query!r}"
+        top = results[0]
+        assert (top.tree, top.step, top.matched_code) == (tree.id, node_id, written), query
