@@ -63,7 +63,7 @@ def _today(value: str | None) -> date:
     type=click.IntRange(min=1),
     default=None,
     metavar="BYTES",
-    help="Largest tree file accepted (default 4 MiB).",
+    help="Largest tree file accepted (default 2 MiB).",
 )
 @click.option(
     "--today",

@@ -29,8 +29,9 @@ class Problem:
 
     def format_github(self) -> str:
         message = _escape_github(f"{self.message} [{self.rule}]")
+        path = _escape_github(self.pos.path).replace(",", "%2C").replace(":", "%3A")
         return (
-            f"::{self.level.value} file={self.pos.path},line={self.pos.line},"
+            f"::{self.level.value} file={path},line={self.pos.line},"
             f"col={self.pos.col},title={self.rule}::{message}"
         )
 

@@ -19,7 +19,7 @@ try:  # libyaml is much faster; the pure-Python loader gives the same events.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 
 

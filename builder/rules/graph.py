@@ -34,11 +34,15 @@ def can_finish(tree: Tree) -> set[str]:
         for nid, n in tree.nodes.items()
         if n.kind.terminal or any(is_tree_link(t) for t, _ in n.targets)
     }
-    changed = True
-    while changed:
-        changed = False
-        for nid in tree.nodes:
-            if nid not in done and any(s in done for s in successors(tree, nid)):
-                done.add(nid)
-                changed = True
+    # Walk the links backwards from the ends: linear, so a huge tree cannot take minutes.
+    leads_to: dict[str, list[str]] = {}
+    for nid in tree.nodes:
+        for nxt in successors(tree, nid):
+            leads_to.setdefault(nxt, []).append(nid)
+    todo = list(done)
+    while todo:
+        for prev in leads_to.get(todo.pop(), []):
+            if prev not in done:
+                done.add(prev)
+                todo.append(prev)
     return done

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from builder.model import Tree, is_tree_link, tree_link_id
 from builder.problems import Problem, did_you_mean, error
 from builder.rules import CheckContext
 
+# Each hint compares the name with every candidate: a file with thousands of broken links
+# would otherwise take minutes. Past this many comparisons, links are reported without one.
+HINT_COMPARISONS_PER_TREE = 20_000
+
 
 def check_links(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
+    comparisons_left = HINT_COMPARISONS_PER_TREE
+
+    def hint_for(name: str, candidates: Iterable[str]) -> str:
+        nonlocal comparisons_left
+        names = list(candidates)
+        comparisons_left -= len(names)
+        return did_you_mean(name, names) if comparisons_left >= 0 else ""
+
     if tree.start not in tree.nodes and tree.start_pos is not None:
-        hint = did_you_mean(tree.start, tree.nodes)
+        hint = hint_for(tree.start, tree.nodes)
         yield error(
             tree.start_pos, f'start node "{tree.start}" does not exist{hint}', "broken-link"
         )
@@ -20,14 +32,14 @@ def check_links(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
             if is_tree_link(target):
                 other = tree_link_id(target)
                 if other not in ctx.tree_ids:
-                    hint = did_you_mean(other, ctx.tree_ids)
+                    hint = hint_for(other, ctx.tree_ids)
                     yield error(
                         pos,
                         f'"next" links to tree "{other}", which does not exist{hint}',
                         "broken-link",
                     )
             elif target not in tree.nodes:
-                hint = did_you_mean(target, tree.nodes)
+                hint = hint_for(target, tree.nodes)
                 yield error(
                     pos,
                     f'"next" goes to node "{target}", which does not exist{hint}',

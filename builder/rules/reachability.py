@@ -44,15 +44,16 @@ def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         and successors(tree, nid)
         and not (n.kind is Kind.QUESTION and not n.answers)
     }
-    reported: set[str] = set()
-    for nid in stuck:
-        if nid in reported:
+    walked: set[str] = set()
+    for nid in tree.nodes:  # file order, not set order: the same message on every run
+        if nid not in stuck or nid in walked:
             continue
-        loop = _loop_through(tree, nid, stuck)
+        loop = _loop_through(tree, nid, stuck, walked)
         if loop is None:
             continue
-        reported.update(loop)
         first = min((tree.nodes[n] for n in loop), key=lambda n: n.pos)
+        at = loop.index(first.id)
+        loop = loop[at:] + loop[:at]
         path = " -> ".join([*loop, loop[0]])
         yield error(
             first.pos,
@@ -61,16 +62,25 @@ def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         )
 
 
-def _loop_through(tree: Tree, start: str, stuck: set[str]) -> list[str] | None:
-    """The cycle (within the stuck nodes) that a walk from start falls into."""
+def _loop_through(tree: Tree, start: str, stuck: set[str], walked: set[str]) -> list[str] | None:
+    """The cycle (within the stuck nodes) that a walk from start falls into.
+
+    Nodes already walked from an earlier start lead into a cycle already found (or
+    none), so the walk stops there: every node is walked once.
+    """
     order: list[str] = []
     index: dict[str, int] = {}
     current = start
     while current not in index:
+        if current in walked:
+            walked.update(order)
+            return None
         index[current] = len(order)
         order.append(current)
         nexts = [s for s in successors(tree, current) if s in stuck]
         if not nexts:
+            walked.update(order)
             return None
         current = nexts[0]
+    walked.update(order)
     return order[index[current] :]
