@@ -24,6 +24,9 @@ def mermaid_label(text: str, limit: int = 60) -> str:
         (">", "#gt;"),
         ("|", "#124;"),
         ("`", "#96;"),
+        ("%", "#37;"),  # `%%{init: ...}%%` would reconfigure Mermaid
+        ("{", "#123;"),
+        ("}", "#125;"),
     ):
         text = text.replace(char, code)
     return text

@@ -6,6 +6,7 @@ temporary folder, which replaces the site folder only once everything succeeded.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import shutil
@@ -52,10 +53,32 @@ def build_site(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    precompress(staging)
     _publish(staging, target)
     plugin = config.plugins.get("fastpath")
     trees: list[Tree] = list(getattr(plugin, "trees", []))
     return target, trees
+
+
+PRECOMPRESS_SUFFIXES = (".js", ".css", ".json")
+PRECOMPRESS_MIN_BYTES = 10_000
+
+
+def precompress(site: Path) -> None:
+    """Write a .gz beside each large script, style sheet and search index.
+
+    The server sends it to browsers that accept gzip: Mermaid drops from 3.5 MB to about
+    1 MB, which matters on a phone. Pages are left alone (many, small, not cached long).
+    """
+    for path in site.rglob("*"):
+        if path.suffix in PRECOMPRESS_SUFFIXES and path.stat().st_size >= PRECOMPRESS_MIN_BYTES:
+            with (
+                path.open("rb") as src,
+                gzip.GzipFile(
+                    path.with_name(path.name + ".gz"), "wb", compresslevel=6, mtime=0
+                ) as dst,
+            ):
+                shutil.copyfileobj(src, dst)
 
 
 def _publish(staging: Path, target: Path) -> None:

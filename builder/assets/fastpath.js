@@ -23,6 +23,23 @@
     Element.prototype.__fastpathShadow = true;
   }
 
+  /* The theme's instant navigation records the scroll position with
+   * history.replaceState(offset, ""), which drops the walk kept in history.state: the
+   * browser's back button then no longer knows the steps taken. Keep the walk when the
+   * same history entry is overwritten with a state that does not carry one. */
+  if (!window.history.__fastpathKeep) {
+    var replaceState = window.history.replaceState;
+    window.history.replaceState = function (state, title, url) {
+      var kept = window.history.state && window.history.state.fastpath;
+      if (kept && url === undefined && state && typeof state === "object" && !state.fastpath) {
+        state = Object.assign({}, state, { fastpath: kept });
+      }
+      return replaceState.apply(window.history, [state, title].concat(
+        url === undefined ? [] : [url]));
+    };
+    window.history.__fastpathKeep = true;
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
@@ -46,6 +63,7 @@
   function Walk(root) {
     this.root = root;
     this.treeId = root.getAttribute("data-fp-tree");
+    this.path = window.location.pathname;
     this.title = root.getAttribute("data-fp-title");
     this.start = root.getAttribute("data-fp-start");
     this.landing = root.getAttribute("data-fp-landing");
@@ -186,8 +204,13 @@
 
   Walk.prototype.restore = function () {
     var state = window.history.state && window.history.state.fastpath;
+    var returning = false;
     if (state && state.tree === this.treeId && state.trail && state.trail.length) {
       this.trail = state.trail;
+      // Back/forward into a walk: the theme may have swapped the page content (it does on
+      // the first history move after a load), which drops the focus; give it to the step.
+      var active = document.activeElement;
+      returning = !active || active === document.body;
     } else {
       var node = stepFromHash(window.location.hash);
       var code = new URLSearchParams(window.location.search).get("code");
@@ -198,7 +221,7 @@
       }
       this.save("replace");
     }
-    this.render(false);
+    this.render(returning);
   };
 
   Walk.prototype.onPopState = function (event) {
@@ -206,6 +229,8 @@
       window.removeEventListener("popstate", this.onPop);
       return;
     }
+    // Instant navigation to another page: that page's walk handles its own history.
+    if (window.location.pathname !== this.path) return;
     var state = event.state && event.state.fastpath;
     if (state && state.tree === this.treeId) {
       this.trail = state.trail;

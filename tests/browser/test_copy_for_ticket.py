@@ -1,0 +1,88 @@
+"""Copy for ticket: the walk as plain text on the clipboard, ready for a ticket."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import expect
+
+
+@pytest.fixture
+def context(new_context, web_site):
+    """Pages of this module may read the clipboard."""
+    context = new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web_site.url[:-1])
+    return context
+
+
+COPIED = "Copied the transcript for your ticket."
+
+
+def _clipboard(page):
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def test_copy_for_ticket_at_an_escalation(tree_page, web_site, pages):
+    page = tree_page.page
+    tree_page.open(pages.main_tree)
+    tree_page.button("fp-skip").click()
+    tree_page.answer("No, on site")
+    tree_page.expect_at("call-pacs")
+
+    prominent = tree_page.current.locator("button.fp-copy-prominent")
+    expect(prominent).to_be_visible()
+    expect(prominent).to_have_text("Copy for ticket")
+    expect(tree_page.root.locator(".fp-copy-prominent")).to_have_count(1)
+    before = datetime.now(UTC)
+    prominent.click()
+    expect(tree_page.root.locator(".fp-live")).to_have_text(COPIED)
+    text = _clipboard(page)
+    lines = text.splitlines()
+
+    assert lines[0] == "Fastpath: Fixture images stay blank", text
+    assert lines[1] == f"Page: {web_site.page(pages.main_tree)}#step-call-pacs", text
+    skipped = lines.index("Basic checks skipped (already done by the user, answers assumed):")
+    assert lines[skipped + 1 : skipped + 3] == [
+        "  - Do other studies open? -> No, nothing loads (assumed)",
+        "  - Check the network -> Yes, websites work (assumed)",
+    ], text
+    steps = lines.index("Steps and answers:")
+    assert lines[steps + 1] == "  1. Working from home? -> No, on site", text
+    assert "Now at: PACS administrators" in lines
+    assert "Contact: PACS on-call, ext. 4455" in lines
+    assert "Codes on this path: 0xB702, 0xB705, DCM-9042" in lines
+    when = next(line for line in lines if line.startswith("Time: "))
+    stamp = re.search(r"\((\d{4}-\d\d-\d\dT[\d:.]+Z)\)$", when)
+    assert stamp, when
+    copied_at = datetime.fromisoformat(stamp.group(1).replace("Z", "+00:00"))
+    assert abs((copied_at - before).total_seconds()) < 60, (copied_at, before)
+    user_agent = page.evaluate("navigator.userAgent")
+    assert lines[-1] == f"Browser: {user_agent}", text
+    assert "Chrome" in user_agent
+    # What was copied is also in the transcript on the page.
+    assert tree_page.transcript().split("\nTime: ")[0] == text.split("\nTime: ")[0]
+
+
+def test_copy_for_ticket_lists_each_step_and_answer_in_order(tree_page, web_site, pages):
+    page = tree_page.page
+    tree_page.open(pages.main_tree + "?code=0xB702#step-other-studies")
+    tree_page.answer("Yes, only this study fails")
+    tree_page.answer("Done: next step")
+    tree_page.expect_at("still-failing")
+    tree_page.button("fp-copy").click()
+    expect(tree_page.root.locator(".fp-live")).to_have_text(COPIED)
+    text = _clipboard(page)
+    lines = text.splitlines()
+    assert lines[0] == "Fastpath: Fixture images stay blank"
+    assert lines[1] == f"Page: {web_site.page(pages.main_tree)}?code=0xB702#step-still-failing"
+    assert "Started from error code 0xB702 at: Do other studies open?" in lines
+    steps = lines.index("Steps and answers:")
+    assert lines[steps + 1 : steps + 3] == [
+        "  1. Do other studies open? -> Yes, only this study fails",
+        "  2. Clear the cache -> Done: next step",
+    ], text
+    assert "Basic checks skipped" not in text
+    assert "Now at: Do the images load now?" in lines
+    assert "Codes on this path: 0xB702, 0xB801" in lines
