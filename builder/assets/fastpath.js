@@ -381,11 +381,26 @@
     if (!this.chart || !this.sections[this.current()]) return;
     var flowId = this.sections[this.current()].getAttribute("data-fp-flow");
     var pattern = new RegExp("flowchart-" + flowId + "-\\d+$");
-    this.chart.querySelectorAll("div.mermaid").forEach(function (host) {
+    var chart = this.chart;
+    chart.querySelectorAll("div.mermaid").forEach(function (host) {
       var scope = host.shadowRoot || host;
+      // A big tree shrunk to the column is unreadable: keep at least 60% of its natural
+      // size and let the chart scroll sideways to the current step.
+      var svg = scope.querySelector("svg");
+      var natural = svg && parseFloat(svg.style.maxWidth);
+      var room = chart.clientWidth;
+      if (natural && room && natural > room) {
+        svg.style.width = Math.max(room, natural * 0.6) + "px";
+        svg.style.maxWidth = "none";
+      }
       scope.querySelectorAll("g.node").forEach(function (node) {
         var on = pattern.test(node.id);
         node.classList.toggle("fp-flow-current", on);
+        if (on && chart.scrollWidth > chart.clientWidth) {
+          var box = node.getBoundingClientRect();
+          var outer = chart.getBoundingClientRect();
+          chart.scrollLeft += box.left + box.width / 2 - (outer.left + outer.width / 2);
+        }
         node.querySelectorAll("rect, polygon, path, circle").forEach(function (shape) {
           shape.style.stroke = on ? "#d81b60" : "";
           shape.style.strokeWidth = on ? "4px" : "";
