@@ -68,6 +68,8 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      // Enter right after typing: the pending as-you-type search would supersede this one.
+      window.clearTimeout(timer);
       box.search(true);
     });
     var initial = window.fastpathPendingQuery || new URLSearchParams(window.location.search).get("q");
