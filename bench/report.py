@@ -1,0 +1,271 @@
+"""The machine a run was made on, and the results as Markdown tables."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.api_bench import ApiResult
+from bench.measure import ROOT, Measured
+from bench.preview import PreviewResult
+
+PACKAGES = ("mkdocs", "mkdocs-material", "whoosh-reloaded", "waitress", "pyyaml", "markdown")
+
+
+def _proc_field(path: str, name: str) -> str:
+    """The first `name: value` line of a /proc file (like /proc/cpuinfo), or 'unknown'."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == name:
+                return value.strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def commit() -> str:
+    """The repository's commit, marked when builder/ or search/ have uncommitted changes."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "builder", "search")
+    except OSError:
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else "")
+
+
+def was_busy(load: str) -> bool:
+    """True if the 1-minute load average says other work was running."""
+    first = load.split()[0] if load else ""
+    return first.replace(".", "", 1).isdigit() and float(first) > 1.0
+
+
+def machine() -> list[tuple[str, str]]:
+    """CPU, cores, memory, OS, Python and the versions of what is measured."""
+    memory_kb = _proc_field("/proc/meminfo", "MemTotal").split()[0]
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in PACKAGES)
+    info = {k: _proc_field("/proc/cpuinfo", k) for k in ("model name", "cpu family", "model")}
+    cpu = f"{info['model name']} (family {info['cpu family']}, model {info['model']})"
+    if "hypervisor" in _proc_field("/proc/cpuinfo", "flags").split():
+        cpu += ", virtual machine"
+    return [
+        ("CPU", cpu),
+        ("cores", f"{os.cpu_count()} (usable: {len(os.sched_getaffinity(0))})"),
+        ("RAM", f"{int(memory_kb) / 1024 / 1024:.1f} GiB" if memory_kb.isdigit() else "unknown"),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("SQLite", sqlite3.sqlite_version),
+        ("Fastpath commit", commit()),
+        ("packages", versions),
+    ]
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    align = ["---"] + ["---:"] * (len(headers) - 1)
+    lines = [headers, align, *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRun:
+    """The build measurements at one knowledge-base size."""
+
+    trees: int
+    nodes: int
+    codes: int
+    systems: int
+    yaml_mb: float
+    steps: dict[str, Measured]
+
+    @property
+    def build_ratio(self) -> float:
+        return self.steps["build"].wall_s / self.steps["plain"].wall_s
+
+
+def _x(value: float) -> str:
+    return f"{value:.2f}x"
+
+
+def build_table(run: BuildRun) -> str:
+    s = run.steps
+    floor, plain = s["yaml"], s["plain"]
+    build = s["build"]
+    rows: list[tuple[str, Measured, str]] = [
+        ("YAML parse only, libyaml `CSafeLoader` (floor)", floor, ""),
+        ("`fastpath check`", s["check"], f"{_x(s['check'].work_s / floor.work_s)} the floor"),
+        (f"compile: `tree_page` x {run.trees}", s["compile"], ""),
+        ("index: `build_index`", s["index"], ""),
+        (
+            "**`fastpath build`** (check + site + index)",
+            build,
+            f"**{_x(run.build_ratio)} plain MkDocs**",
+        ),
+        (f"plain MkDocs + Material, {run.trees} pages, flat nav", plain, "1.00x"),
+    ]
+    body = [
+        [
+            name,
+            f"{m.work_s:.2f}",
+            f"{m.wall_s:.2f}",
+            f"{m.cpu_s:.2f}",
+            f"{m.peak_mb:.0f}",
+            note,
+        ]
+        for name, m, note in rows
+    ]
+    body.insert(
+        5,
+        [
+            "  (of which `build_site`, then `build_index`)",
+            f"{build.data['site_s']:.2f} + {build.data['index_s']:.2f}",
+            "",
+            "",
+            "",
+            f"work: {_x(build.work_s / plain.work_s)} plain MkDocs",
+        ],
+    )
+    title = (
+        f"**{run.trees} trees** ({run.nodes} nodes, {run.codes} codes, {run.systems} systems, "
+        f"{run.yaml_mb:.1f} MB of YAML)\n\n"
+    )
+    return title + table(["step", "work s", "process s", "CPU s", "peak RSS MB", "compared"], body)
+
+
+def _ms(summary: dict[str, Any]) -> list[str]:
+    return [f"{summary['p50_ms']:.3f}", f"{summary['p99_ms']:.3f}", f"{summary['max_ms']:.1f}"]
+
+
+def search_table(search: Measured) -> str:
+    d = search.data
+    codes, words = d["codes_fastpath"]["n"], d["words_fastpath"]["n"]
+    rows = []
+    for key, name in (
+        ("codes_fastpath", "Fastpath `search_index` (Whoosh)"),
+        ("codes_sqlite", "SQLite, indexed table of code keys"),
+        ("codes_dict", "dict of normalised codes (floor)"),
+    ):
+        note = f"wrong top hit: {d[key]['wrong_top_hit']}"
+        rows.append([f"{codes:,} exact codes", name, *_ms(d[key]), note])
+    for key, name in (
+        ("words_fastpath", "Fastpath `search_index` (Whoosh)"),
+        ("words_sqlite", "SQLite FTS5 (porter; no typo tolerance)"),
+    ):
+        note = f"no hit: {d[key]['no_hits']}"
+        rows.append([f"{words:,} word queries", name, *_ms(d[key]), note])
+        typo = d[key]["typo"]
+        rows.append([f"  of which {typo['n']} with a typo", name, *_ms(typo), ""])
+    return table(["queries", "engine", "p50 ms", "p99 ms", "max ms", "check"], rows)
+
+
+def api_table(api: ApiResult) -> str:
+    rows = [
+        [
+            level.label,
+            str(level.clients),
+            f"{r['requests']:,}",
+            f"{r['seconds']:.1f}",
+            f"{r['rps']:.0f}",
+            f"{r['p50_ms']:.1f}",
+            f"{r['p99_ms']:.1f}",
+            str(r["errors"]),
+            f"{r['server_cpu_pct']:.0f}%",
+            f"{r['client_cpu_pct']:.0f}%",
+        ]
+        for level, r in api.loads
+    ]
+    headers = ["workload", "clients", "requests", "s", "requests/s", "p50 ms", "p99 ms"]
+    return table([*headers, "errors", "server CPU", "generator CPU"], rows)
+
+
+def _spread(values: list[float]) -> str:
+    if not values:
+        return "not measured"
+    shown = ", ".join(f"{v:.2f}" for v in values)
+    return f"median {statistics.median(values):.2f} s, max {max(values):.2f} s ({shown})"
+
+
+def preview_table(preview: PreviewResult) -> str:
+    rows = [
+        ["start: launch to first page served", f"{preview.startup_s:.2f} s"],
+        ["save -> updated page served (HTTP poll)", _spread(preview.served_s)],
+        [
+            "save -> updated page shown (headless Chromium, livereload)",
+            _spread(preview.browser_s) if preview.browser_s else preview.browser_note or "off",
+        ],
+    ]
+    return table(["author preview", "latency"], rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    name: str
+    measured: str
+    met: bool
+
+
+def targets(
+    build: BuildRun, search: Measured, api: ApiResult, preview: PreviewResult
+) -> list[Target]:
+    """The issue's targets, each PASS or MISS on this run."""
+    d = search.data
+    at32 = next(r for level, r in api.loads if level.clients == 32 and level.queries == "mixed")
+    preview_worst = max([*preview.served_s, *preview.browser_s], default=float("inf"))
+    return [
+        Target(
+            f"full build of {build.trees} trees <= 0.25x plain MkDocs (flat nav)",
+            f"{_x(build.build_ratio)} ({build.steps['build'].wall_s:.1f} s vs "
+            f"{build.steps['plain'].wall_s:.1f} s; CPU time "
+            f"{_x(build.steps['build'].cpu_s / build.steps['plain'].cpu_s)})",
+            build.build_ratio <= 0.25,
+        ),
+        Target(
+            "exact-code lookup p99 < 1 ms in process",
+            f"{d['codes_fastpath']['p99_ms']:.2f} ms",
+            d["codes_fastpath"]["p99_ms"] < 1.0,
+        ),
+        Target(
+            "word queries p99 < 50 ms in process",
+            f"{d['words_fastpath']['p99_ms']:.1f} ms",
+            d["words_fastpath"]["p99_ms"] < 50.0,
+        ),
+        Target(
+            "API >= 500 requests/s at 32 clients, 0 errors, p99 < 100 ms",
+            f"{at32['rps']:.0f}/s, {at32['errors']} errors, p99 {at32['p99_ms']:.0f} ms",
+            at32["rps"] >= 500 and at32["errors"] == 0 and at32["p99_ms"] < 100,
+        ),
+        Target(
+            "server memory < 250 MB (VmHWM)",
+            f"{api.server_peak_mb:.0f} MB",
+            api.server_peak_mb < 250,
+        ),
+        Target(
+            f"preview shows a saved edit within 2 s ({build.trees} trees)",
+            f"worst {preview_worst:.2f} s",
+            preview_worst <= 2.0,
+        ),
+    ]
+
+
+def targets_table(found: list[Target]) -> str:
+    rows = [[t.name, t.measured, "PASS" if t.met else "**MISS**"] for t in found]
+    return table(["target", "measured", "result"], rows)
