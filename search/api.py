@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 from wsgiref.types import StartResponse, WSGIEnvironment
 
+from search.cache import ResultCache
 from search.live import LiveIndex, NoIndexError
 from search.query import QueryError
 from search.service import DEFAULT_LIMIT, MAX_LIMIT, search_index
@@ -81,6 +82,7 @@ class SearchAPI:
 
     def __init__(self, live: LiveIndex) -> None:
         self.live = live
+        self.cache = ResultCache()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET"))
@@ -108,7 +110,7 @@ class SearchAPI:
                 raise BadRequest("missing parameter q: /api/search?q=0xA700")
             limit = _limit(params)
             system = params.get("system", "")[:MAX_SYSTEM_LENGTH] or None
-            results = search_index(self.live, params["q"], limit, system)
+            results = search_index(self.live, params["q"], limit, system, self.cache)
         except (BadRequest, QueryError) as e:
             return 400, {"error": str(e)}
         except NoIndexError as e:

@@ -143,19 +143,3 @@ def fuzzy_distance(word: str) -> int:
     if any(ch.isdigit() for ch in word) or len(word) < 4:
         return 0
     return 1 if len(word) < 8 else 2
-
-
-def swapped_letters(word: str) -> list[str]:
-    """The word with each pair of neighbouring letters swapped (`imgaes` -> `images`).
-
-    Edit distance counts a swap as two typos; these variants let one swap count as one.
-    """
-    if fuzzy_distance(word) == 0:
-        return []
-    variants: list[str] = []
-    for i in range(len(word) - 1):
-        if word[i] != word[i + 1]:
-            variant = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-            if variant not in variants:
-                variants.append(variant)
-    return variants

@@ -138,5 +138,11 @@ def run_search(
 ) -> SearchResults:
     """Answer a parsed query from one searcher."""
     code_documents = searcher.find_codes(plan.code_keys, system) if plan.code_keys else []
+    if plan.looks_like_code and any(
+        claim.key == plan.whole_key for doc in code_documents for claim in doc.codes
+    ):
+        # The whole query is a code some step claims: that is the answer, and word hits
+        # for its letters ("DCM" of DCM-0042) would only cost time and add noise.
+        return rank(plan, code_documents, [], limit)
     word_matches = searcher.find_words(plan.words, limit + len(code_documents), system)
     return rank(plan, code_documents, word_matches, limit)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from builder.urls import system_slug
+from search.cache import ResultCache
 from search.live import LiveIndex
 from search.query import QueryError, parse_query
 from search.ranking import run_search
@@ -20,11 +23,22 @@ def check_limit(limit: int) -> int:
 
 
 def search_index(
-    live: LiveIndex, query: str, limit: int = DEFAULT_LIMIT, system: str | None = None
+    live: LiveIndex,
+    query: str,
+    limit: int = DEFAULT_LIMIT,
+    system: str | None = None,
+    cache: ResultCache | None = None,
 ) -> SearchResults:
     """Search the current index; QueryError for a bad query, NoIndexError without an index."""
     plan = parse_query(query)
     check_limit(limit)
     slug = system_slug(system) if system and system.strip() else None
     with live.lease() as lease:
-        return run_search(lease.searcher, plan, limit, slug)
+        key = (lease.build, plan.text.casefold(), limit, slug)
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            return replace(cached, query=plan.text)
+        results = run_search(lease.searcher, plan, limit, slug)
+    if cache is not None:
+        cache.put(key, results)
+    return results

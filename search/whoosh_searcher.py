@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.query import And, FuzzyTerm, Or, Query, Term
+from whoosh.query import And, Or, Query, Term
 
 from search.documents import SearchDocument
 from search.engine import WordMatch
-from search.query import fuzzy_distance, swapped_letters
+from search.spelling import Vocabulary
 from search.whoosh_index import CODE_ALTERNATES, CODES, PAYLOAD, SYSTEM, TITLE, WORD_FIELDS
 
 # A typo'd match counts for less than the word spelled right.
@@ -25,9 +25,10 @@ FUZZY_WEIGHT = 0.5
 class WhooshSearcher:
     """One Whoosh searcher (see `search.engine.EngineSearcher`); one thread at a time."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, vocabulary: Vocabulary) -> None:
         self._searcher = searcher
         self._analyzer = searcher.schema[TITLE].analyzer
+        self._vocabulary = vocabulary
 
     @staticmethod
     def _filter(system: str | None) -> Query | None:
@@ -45,29 +46,18 @@ class WhooshSearcher:
         hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
         return [self._document(hit) for hit in hits]
 
-    def _word_query(self, word: str) -> Query | None:
-        """Any field containing the word (or, for plain words, a near miss of it)."""
-        distance = fuzzy_distance(word)
+    def _word_query(self, word: str, forgiving: bool) -> Query | None:
+        """Any field containing the word (and, if forgiving, a correction of a typo in it)."""
         alternatives: list[Query] = []
         for token in self._tokens(word):
-            for field, weight in WORD_FIELDS.items():
-                alternatives.append(Term(field, token, boost=weight))
-                if distance:
-                    alternatives.append(
-                        FuzzyTerm(
-                            field,
-                            token,
-                            boost=weight * FUZZY_WEIGHT,
-                            maxdist=distance,
-                            prefixlength=1,
-                        )
-                    )
+            spellings = [(token, 1.0)]
+            if forgiving:
+                spellings += [(c, FUZZY_WEIGHT) for c in self._vocabulary.corrections(token)]
+            for spelling, weight in spellings:
+                for field, field_weight in WORD_FIELDS.items():
+                    alternatives.append(Term(field, spelling, boost=field_weight * weight))
         if not alternatives:
             return None  # a stop word, or nothing searchable
-        swapped = {t for variant in swapped_letters(word) for t in self._tokens(variant)}
-        for token in sorted(swapped):
-            for field, weight in WORD_FIELDS.items():
-                alternatives.append(Term(field, token, boost=weight * FUZZY_WEIGHT))
         return Or(alternatives)
 
     def _tokens(self, text: str) -> list[str]:
@@ -76,23 +66,44 @@ class WhooshSearcher:
     def find_words(
         self, words: tuple[str, ...], limit: int, system: str | None = None
     ) -> list[WordMatch]:
-        """Documents with all the words first, then those with some, each best first."""
-        groups = [q for q in (self._word_query(w) for w in words) if q is not None]
-        if not groups:
-            return []
+        """Documents with all the words first, then those with some, each best first.
+
+        Words spelled as written come first; typo-tolerant matching (costly: every near
+        miss in the vocabulary joins the query) runs only when they find too little.
+        """
         found: list[WordMatch] = []
         seen: set[str] = set()
+        exact = [q for q in (self._word_query(w, forgiving=False) for w in words) if q]
+        if exact:
+            self._collect(And(exact), True, limit, system, found, seen)
+        if len(found) >= limit:
+            return found[:limit]
+        groups = [q for q in (self._word_query(w, forgiving=True) for w in words) if q]
+        if not groups:
+            return found
         queries = [(And(groups), True)] + ([(Or(groups), False)] if len(groups) > 1 else [])
         for query, all_words in queries:
-            hits = self._searcher.search(
-                query, limit=limit + len(seen), filter=self._filter(system)
-            )
-            for hit in hits:
-                document = self._document(hit)
-                if document.doc_id not in seen:
-                    seen.add(document.doc_id)
-                    found.append(WordMatch(document, float(hit.score), all_words))
+            self._collect(query, all_words, limit, system, found, seen)
         return found[:limit]
+
+    def _collect(
+        self,
+        query: Query,
+        all_words: bool,
+        limit: int,
+        system: str | None,
+        found: list[WordMatch],
+        seen: set[str],
+    ) -> None:
+        """Add the query's best hits that are not in `found` yet."""
+        if len(found) >= limit:
+            return
+        hits = self._searcher.search(query, limit=limit + len(seen), filter=self._filter(system))
+        for hit in hits:
+            document = self._document(hit)
+            if document.doc_id not in seen:
+                seen.add(document.doc_id)
+                found.append(WordMatch(document, float(hit.score), all_words))
 
     def document_count(self) -> int:
         return int(self._searcher.doc_count())
@@ -109,9 +120,15 @@ class WhooshIndex:
             raise FileNotFoundError(f"no search index in {folder}")
         self.folder = folder
         self._index = whoosh_index.open_dir(str(folder), readonly=True)
+        with self._index.reader() as reader:
+            self._vocabulary = Vocabulary(
+                term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                for field in WORD_FIELDS
+                for term in reader.lexicon(field)
+            )
 
     def searcher(self) -> WhooshSearcher:
-        return WhooshSearcher(self._index.searcher())
+        return WhooshSearcher(self._index.searcher(), self._vocabulary)
 
     def close(self) -> None:
         self._index.close()

@@ -11,7 +11,6 @@ from search.query import (
     fuzzy_distance,
     parse_query,
     query_words,
-    swapped_letters,
 )
 
 
@@ -63,11 +62,6 @@ def test_words_are_lower_cased_without_repeats() -> None:
 )
 def test_fuzzy_distance(word: str, distance: int) -> None:
     assert fuzzy_distance(word) == distance
-
-
-def test_swapped_letters_let_a_transposition_count_as_one_typo() -> None:
-    assert "images" in swapped_letters("imgaes")
-    assert swapped_letters("0xa7") == []
 
 
 def test_undecodable_input_is_made_safe() -> None:
