@@ -147,6 +147,8 @@ def build_command(
     import time
 
     from builder.site_build import SiteBuildError, build_site, quiet_mkdocs_info
+    from search.background import BackgroundIndexBuild
+    from search.index import IndexBuildError
 
     quiet_mkdocs_info(verbose)
     if offline:
@@ -156,37 +158,38 @@ def build_command(
         site_dir = site_dir or Path("site-offline")
     started = time.monotonic()
     click.echo("fastpath: checking trees and building the site...", err=True)
+    index: list[BackgroundIndexBuild] = []
+
+    def start_index(trees: list[Tree]) -> None:
+        if not offline:  # a copy read from disk has no server to query an index
+            index.append(BackgroundIndexBuild(trees, index_dir))
+
     try:
-        published, trees = build_site(config_file, site_dir, strict=strict)
-    except SiteBuildError as e:
-        raise click.ClickException(
-            f"{e}\nbuild failed; the previous site was left as it was"
-        ) from None
+        published, trees = build_site(config_file, site_dir, strict=strict, on_trees=start_index)
+    except BaseException as e:
+        for pending in index:  # no site, so no new index either
+            pending.discard()
+        if isinstance(e, SiteBuildError):
+            message = f"{e}\nbuild failed; the previous site was left as it was"
+            raise click.ClickException(message) from None
+        raise
     click.echo(
         f"fastpath: site with {len(trees)} trees published to {published} "
         f"({time.monotonic() - started:.1f} s)",
         err=True,
     )
-    if not offline:  # a copy read from disk has no server to query an index
-        _build_index(trees, index_dir)
-
-
-def _build_index(trees: list[Tree], index_dir: Path) -> None:
-    import time
-
-    from search.index import IndexBuildError, build_index
-
-    started = time.monotonic()
-    try:
-        location = build_index(trees, index_dir)
-    except IndexBuildError as e:
-        raise click.ClickException(
-            f"the site was published but the search index was not: {e}"
-        ) from None
-    click.echo(
-        f"fastpath: search index published to {location} ({time.monotonic() - started:.1f} s)",
-        err=True,
-    )
+    for pending in index:
+        try:
+            location = pending.publish()
+        except IndexBuildError as e:
+            raise click.ClickException(
+                f"the site was published but the search index was not: {e}"
+            ) from None
+        click.echo(
+            f"fastpath: search index published to {location} "
+            f"({time.monotonic() - started:.1f} s in all)",
+            err=True,
+        )
 
 
 @main.command()

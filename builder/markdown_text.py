@@ -1,10 +1,15 @@
-"""Author text is Markdown; what reaches the page is sanitised HTML."""
+"""Author text is Markdown; what reaches the page is sanitised HTML.
+
+mistune renders (about twice as fast as Python-Markdown, which matters at thousands of
+trees); nh3 then keeps only the tags and URL schemes below, so raw HTML, event handlers and
+`javascript:` links never reach a page.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import markdown
+import mistune
 import nh3
 
 _TAGS = {
@@ -42,15 +47,14 @@ _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 @lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+def _converter() -> mistune.Markdown:
+    return mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
 
 
+@lru_cache(maxsize=16384)  # the same short texts recur across trees ("It works again.")
 def render_markdown(text: str) -> str:
     """Render Markdown to HTML with raw HTML, event handlers and script URLs removed."""
-    converter = _converter()
-    converter.reset()
-    html = converter.convert(text)
+    html = str(_converter()(text))
     return nh3.clean(
         html,
         tags=_TAGS,

@@ -95,16 +95,44 @@ def _links(tree: Tree, node: Node, site: SiteContext) -> list[AnswerLink]:
     return links
 
 
-def tree_page(tree: Tree, site: SiteContext) -> str:
-    """The Markdown (with sanitised HTML) of one tree's page."""
-    path = expert_path(tree)
-    ordered = [tree.nodes[tree.start]] + [n for n in tree.nodes.values() if n.id != tree.start]
+# The compiled tree goes into the finished page between these markers (see insert_body):
+# MkDocs only ever sees a short digest, which is also what the theme's search indexes.
+BODY_START = "<!-- fastpath:tree-body -->"
+BODY_END = "<!-- /fastpath:tree-body -->"
+
+
+def tree_page(tree: Tree) -> str:
+    """The Markdown MkDocs builds for a tree: title, and a digest where the tree will go."""
+    codes = []
+    for code, _ in tree.all_codes():
+        codes.append(code.code)
+        key = normalise_code(code.code)
+        if key and key != code.code:
+            codes.append(key)  # so the theme's search finds "A801" as well as "0xA801"
     return (
         _templates()
         .get_template("tree_page.md.j2")
         .render(
             tree=tree,
             page_title=plain_title(tree.title),
+            codes=codes,
+            nodes=list(tree.nodes.values()),
+            body_start=BODY_START,
+            body_end=BODY_END,
+        )
+    )
+
+
+def tree_body(tree: Tree, site: SiteContext) -> str:
+    """The HTML of a tree: every step a section, every answer a link, and its flowchart."""
+    path = expert_path(tree)
+    ordered = [tree.nodes[tree.start]] + [n for n in tree.nodes.values() if n.id != tree.start]
+    linked = {tree_link_id(t) for n in tree.nodes.values() for t, _ in n.targets if is_tree_link(t)}
+    return (
+        _templates()
+        .get_template("tree_body.html.j2")
+        .render(
+            tree=tree,
             landing=path.landing,
             skipped=path.skipped,
             skipped_json=json.dumps([[s.node_id, s.assumed] for s in path.skipped]),
@@ -124,9 +152,18 @@ def tree_page(tree: Tree, site: SiteContext) -> str:
                 n.id: render_markdown(n.support) for n in tree.nodes.values() if n.support
             },
             links={n.id: _links(tree, n, site) for n in tree.nodes.values()},
-            flowchart=flowchart(tree, {t.id: t.title for t in site.trees.values()}),
+            flowchart=flowchart(tree, {i: site.trees[i].title for i in linked if i in site.trees}),
         )
     )
+
+
+def insert_body(page_html: str, body: str) -> str:
+    """The finished page with the digest between the markers replaced by the tree's HTML."""
+    start = page_html.find(BODY_START)
+    end = page_html.find(BODY_END, start)
+    if start < 0 or end < 0:
+        raise ValueError("the page has no place for the tree (its markers are missing)")
+    return page_html[:start] + body + page_html[end + len(BODY_END) :]
 
 
 def systems(trees: Iterable[Tree]) -> dict[str, list[Tree]]:
@@ -228,7 +265,7 @@ def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
 PREVIEW_PAGE = "preview.md"
 
 
-def preview_page(tree: Tree | None, problems: list[Problem], site: SiteContext) -> str:
+def preview_page(tree: Tree | None, problems: list[Problem]) -> str:
     """The author preview: the tree's page, with its problems listed above it."""
     return (
         _templates()
@@ -237,7 +274,7 @@ def preview_page(tree: Tree | None, problems: list[Problem], site: SiteContext) 
             problems=[p.format_text() for p in problems],
             errors=sum(p.level is Level.ERROR for p in problems),
             tree=tree,
-            page=tree_page(tree, site).split("---\n", 2)[2] if tree is not None else "",
+            page=tree_page(tree).split("---\n", 2)[2] if tree is not None else "",
         )
     )
 

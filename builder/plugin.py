@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -23,11 +24,13 @@ from builder.pages import (
     PREVIEW_PAGE,
     SiteContext,
     codes_page,
+    insert_body,
     plain_title,
     preview_page,
     system_index_path,
     system_page,
     systems,
+    tree_body,
     tree_page,
 )
 from builder.plugin_config import FastpathConfig
@@ -55,6 +58,9 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.trees: list[Tree] = []
         self.linked: list[Tree] = []  # preview only: trees the previewed one links to
         self.preview_problems: list[Problem] = []
+        self.page_trees: dict[str, Tree] = {}  # generated page -> the tree it shows
+        self.site = SiteContext({})
+        self.on_trees: Callable[[list[Tree]], None] | None = None  # see site_build
         self.root = Path.cwd()
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
@@ -67,6 +73,8 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             self._load_preview()
         else:
             self.trees = self._checked_trees()
+            if self.on_trees is not None:
+                self.on_trees(self.trees)
         for name in SCRIPTS:
             config.extra_javascript.append(f"{ASSET_DIR}/{name}")
         for name in STYLES:
@@ -135,16 +143,18 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         if not self.config.enabled:
             return None
         directory_urls = config.use_directory_urls
-        site = SiteContext({t.id: t for t in [*self.linked, *self.trees]}, directory_urls)
+        self.site = SiteContext({t.id: t for t in [*self.linked, *self.trees]}, directory_urls)
         if self.config.preview:
-            content = preview_page(
-                self.trees[0] if self.trees else None, self.preview_problems, site
-            )
+            tree = self.trees[0] if self.trees else None
+            content = preview_page(tree, self.preview_problems)
             files.append(File.generated(config, PREVIEW_PAGE, content=content))
+            if tree is not None:
+                self.page_trees[PREVIEW_PAGE] = tree
         for tree in self.trees:
-            page = File.generated(config, tree_page_path(tree), content=tree_page(tree, site))
+            page = File.generated(config, tree_page_path(tree), content=tree_page(tree))
             page.edit_uri = self._edit_uri(tree)
             files.append(page)
+            self.page_trees[page.src_uri] = tree
         for system, trees in systems(self.trees).items():
             files.append(
                 File.generated(
@@ -176,8 +186,16 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Pages with the error-code box get a head script that runs before the theme's."""
-        if not self.config.enabled or SEARCH_BOX_MARKER not in output:
+        """Tree pages get their compiled tree; the page with the error-code box, a head script
+        that runs before the theme's."""
+        if not self.config.enabled:
             return None
-        src = relative_url(page.url, f"{ASSET_DIR}/{HEAD_SCRIPT}")
-        return output.replace("</head>", f'<script src="{src}"></script></head>', 1)
+        tree = self.page_trees.get(page.file.src_uri)
+        if tree is not None:
+            # The tree's HTML is built and sanitised by Fastpath; it skips MkDocs' Markdown
+            # pass, which would only re-parse it (most of the cost of a big knowledge base).
+            return insert_body(output, tree_body(tree, self.site))
+        if SEARCH_BOX_MARKER in output:
+            src = relative_url(page.url, f"{ASSET_DIR}/{HEAD_SCRIPT}")
+            return output.replace("</head>", f'<script src="{src}"></script></head>', 1)
+        return None

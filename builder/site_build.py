@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,13 @@ def build_site(
     *,
     strict: bool = False,
     overrides: dict[str, Any] | None = None,
+    on_trees: Callable[[list[Tree]], None] | None = None,
 ) -> tuple[Path, list[Tree]]:
-    """Build and publish the site; return where it was published and the trees in it."""
+    """Build and publish the site; return where it was published and the trees in it.
+
+    `on_trees` is called with the checked trees as soon as they are known, before the pages
+    are built (`fastpath build` starts the search index there).
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if not config_file.is_file():
         raise SiteBuildError(f"no MkDocs configuration at {config_file}")
@@ -44,6 +50,9 @@ def build_site(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     config.site_dir = str(staging)
+    plugin = config.plugins.get("fastpath")
+    if plugin is not None and on_trees is not None:
+        plugin.on_trees = on_trees
     try:
         build(config)
     except (MkDocsException, SystemExit) as e:
@@ -55,7 +64,6 @@ def build_site(
         raise
     precompress(staging)
     _publish(staging, target)
-    plugin = config.plugins.get("fastpath")
     trees: list[Tree] = list(getattr(plugin, "trees", []))
     return target, trees
 

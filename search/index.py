@@ -20,7 +20,14 @@ from search.generations import (
     switch_to,
 )
 
-__all__ = ["DEFAULT_INDEX_DIR", "IndexBuildError", "build_index"]
+__all__ = [
+    "DEFAULT_INDEX_DIR",
+    "IndexBuildError",
+    "build_index",
+    "discard_index",
+    "prepare_index",
+    "publish_index",
+]
 
 
 class IndexBuildError(Exception):
@@ -34,6 +41,13 @@ def build_index(trees: Iterable[Tree], out_dir: Path) -> Path:
     folder is removed, the previous build stays current, and IndexBuildError says why.
     Builds older than the previous one are pruned.
     """
+    folder = prepare_index(trees, out_dir)
+    publish_index(out_dir, folder)
+    return folder
+
+
+def prepare_index(trees: Iterable[Tree], out_dir: Path) -> Path:
+    """Write a new index build under out_dir without making it current; return its folder."""
     try:
         documents = documents_from_trees(trees)
     except Exception as e:
@@ -44,7 +58,6 @@ def build_index(trees: Iterable[Tree], out_dir: Path) -> Path:
         raise IndexBuildError(f"cannot create an index build in {out_dir}: {e}") from e
     try:
         write_engine_index(documents, folder)
-        switch_to(out_dir, folder)
     except Exception as e:
         discard_build(folder)
         raise IndexBuildError(
@@ -53,5 +66,19 @@ def build_index(trees: Iterable[Tree], out_dir: Path) -> Path:
     except BaseException:
         discard_build(folder)
         raise
-    prune_builds(out_dir)
     return folder
+
+
+def publish_index(out_dir: Path, folder: Path) -> None:
+    """Make a prepared build current (atomically) and prune old ones."""
+    try:
+        switch_to(out_dir, folder)
+    except Exception as e:
+        discard_build(folder)
+        raise IndexBuildError(f"cannot switch to the new index: {type(e).__name__}: {e}") from e
+    prune_builds(out_dir)
+
+
+def discard_index(folder: Path) -> None:
+    """Remove a prepared build that will not be published."""
+    discard_build(folder)

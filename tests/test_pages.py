@@ -11,7 +11,17 @@ from builder.check import check_paths
 from builder.codetable import code_table
 from builder.flowchart import flowchart, mermaid_label
 from builder.model import Tree
-from builder.pages import SiteContext, codes_page, system_page, systems, tree_page
+from builder.pages import (
+    BODY_END,
+    BODY_START,
+    SiteContext,
+    codes_page,
+    insert_body,
+    system_page,
+    systems,
+    tree_body,
+    tree_page,
+)
 
 DATA = Path(__file__).parent / "data" / "golden" / "trees"
 GOLDEN = Path(__file__).parent / "golden"
@@ -33,10 +43,21 @@ def assert_golden(name: str, actual: str) -> None:
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])
-def test_tree_page_matches_golden(trees: dict[str, Tree], directory_urls: bool) -> None:
-    page = tree_page(trees["viewer-blank"], SiteContext(trees, directory_urls))
+def test_tree_body_matches_golden(trees: dict[str, Tree], directory_urls: bool) -> None:
+    body = tree_body(trees["viewer-blank"], SiteContext(trees, directory_urls))
     suffix = "" if directory_urls else "-flat"
-    assert_golden(f"viewer-blank{suffix}.md", page)
+    assert_golden(f"viewer-blank{suffix}.html", body)
+
+
+def test_tree_page_stub_matches_golden(trees: dict[str, Tree]) -> None:
+    assert_golden("viewer-blank.md", tree_page(trees["viewer-blank"]))
+
+
+def test_the_body_replaces_the_digest_in_the_finished_page(trees: dict[str, Tree]) -> None:
+    page = f"<html>before {BODY_START}<p>digest</p>{BODY_END} after</html>"
+    assert insert_body(page, "<div>tree</div>") == "<html>before <div>tree</div> after</html>"
+    with pytest.raises(ValueError, match="markers"):
+        insert_body("<html></html>", "<div>tree</div>")
 
 
 def test_system_and_codes_pages_match_golden(trees: dict[str, Tree]) -> None:
@@ -47,24 +68,25 @@ def test_system_and_codes_pages_match_golden(trees: dict[str, Tree]) -> None:
 
 
 def test_page_has_no_raw_html_from_authors(trees: dict[str, Tree]) -> None:
-    page = tree_page(trees["viewer-blank"], SiteContext(trees))
+    page = tree_body(trees["viewer-blank"], SiteContext(trees)) + tree_page(trees["viewer-blank"])
     assert "<script>" not in page
     assert "onerror" not in page
     assert "javascript:" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, not run
-    assert 'title: "Viewer shows \\u2039blank\\u203a panes' in page  # theme-safe title
+    stub = tree_page(trees["viewer-blank"])
+    assert 'title: "Viewer shows \\u2039blank\\u203a panes' in stub  # theme-safe title
 
 
 def test_answers_link_to_steps_and_other_trees(trees: dict[str, Tree]) -> None:
-    page = tree_page(trees["viewer-blank"], SiteContext(trees))
+    page = tree_body(trees["viewer-blank"], SiteContext(trees))
     assert 'href="#step-clear-cache" data-fp-next="clear-cache"' in page
     assert 'href="../../workstation/printer-jams/" data-fp-next="tree:printer-jams"' in page
-    flat = tree_page(trees["viewer-blank"], SiteContext(trees, directory_urls=False))
+    flat = tree_body(trees["viewer-blank"], SiteContext(trees, directory_urls=False))
     assert 'href="../workstation/printer-jams.html"' in flat
 
 
 def test_expert_path_is_in_the_markup(trees: dict[str, Tree]) -> None:
-    page = tree_page(trees["viewer-blank"], SiteContext(trees))
+    page = tree_body(trees["viewer-blank"], SiteContext(trees))
     assert 'data-fp-landing="still-blank"' in page
     assert "[[&#34;others-open&#34;, &#34;No&#34;], [&#34;restarted&#34;, &#34;&#34;]]" in page
 

@@ -95,3 +95,21 @@ def test_broken_tree_stops_the_build_and_keeps_the_old_site(tmp_path: Path) -> N
     after = sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*"))
     assert after == before
     assert not list(tmp_path.glob(".site-*")), "no staging folder left behind"
+
+
+def test_a_site_that_fails_late_publishes_no_new_index(tmp_path: Path) -> None:
+    trees = tmp_path / "trees"
+    shutil.copytree(GOLDEN_TREES, trees)
+    write_site(tmp_path, trees)
+    index = tmp_path / "index"
+    assert fastpath("build", "--index-dir", str(index), cwd=tmp_path).returncode == 0
+    current = (index / "CURRENT").read_text()
+    builds = sorted(p.name for p in index.iterdir())
+    stale = trees / "sample" / "printer-jams.yaml"
+    stale.write_text(stale.read_text().replace("reviewed: 2026-11-01", "reviewed: 2001-01-01"))
+    # Checked trees start the index; the strict build then fails on the stale-review warning.
+    result = fastpath("build", "--strict", "--index-dir", str(index), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "stale-review" in result.stderr
+    assert (index / "CURRENT").read_text() == current
+    assert sorted(p.name for p in index.iterdir()) == builds
