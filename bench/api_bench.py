@@ -26,6 +26,7 @@ class LoadLevel:
     label: str
     clients: int
     queries: str  # "mixed", "codes" or "words"
+    cache: bool = True  # the server's answer cache (`fastpath serve --cache-size`)
 
 
 LEVELS = (
@@ -34,6 +35,8 @@ LEVELS = (
     LoadLevel("mixed", 32, "mixed"),
     LoadLevel("codes only", 32, "codes"),
     LoadLevel("words only", 32, "words"),
+    # Every answer computed afresh: what a stream of never-seen queries costs.
+    LoadLevel("mixed, no answer cache", 32, "mixed", cache=False),
 )
 
 
@@ -45,7 +48,9 @@ class ApiResult:
 
 
 @contextmanager
-def fastpath_server(site_dir: Path, index_dir: Path, log: Path) -> Iterator[tuple[int, int]]:
+def fastpath_server(
+    site_dir: Path, index_dir: Path, log: Path, cache: bool = True
+) -> Iterator[tuple[int, int]]:
     """`fastpath serve` on a free loopback port; yields (port, pid), stops it with Ctrl+C."""
     argv = [
         str(VENV_BIN / "fastpath"),
@@ -56,6 +61,7 @@ def fastpath_server(site_dir: Path, index_dir: Path, log: Path) -> Iterator[tupl
         str(site_dir),
         "--index",
         str(index_dir),
+        *([] if cache else ["--cache-size", "0"]),
     ]
     with log.open("w") as err:
         proc = subprocess.Popen(
@@ -120,10 +126,13 @@ def run_api_benchmark(
     """Warm the server up, then run each load level in a separate generator process."""
     files = query_files(queries, work)
     loads: list[tuple[LoadLevel, dict[str, Any]]] = []
-    with fastpath_server(site_dir, index_dir, work / "serve.log") as (port, pid):
-        _load(port, pid, files["mixed"], 8, 500, 30)  # warm-up
-        for level in LEVELS:
-            result = _load(port, pid, files[level.queries], level.clients, requests, seconds)
-            loads.append((level, result))
-        peak = vm_hwm_mb(pid)
+    peak = 0.0
+    for cache in (True, False):
+        log = work / f"serve-cache-{cache}.log"
+        with fastpath_server(site_dir, index_dir, log, cache) as (port, pid):
+            _load(port, pid, files["mixed"], 8, 500, 30)  # warm-up
+            for level in (lv for lv in LEVELS if lv.cache is cache):
+                result = _load(port, pid, files[level.queries], level.clients, requests, seconds)
+                loads.append((level, result))
+            peak = max(peak, vm_hwm_mb(pid))
     return ApiResult(loads, peak, server_threads=4)

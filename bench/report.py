@@ -113,7 +113,7 @@ def build_table(run: BuildRun) -> str:
     rows: list[tuple[str, Measured, str]] = [
         ("YAML parse only, libyaml `CSafeLoader` (floor)", floor, ""),
         ("`fastpath check`", s["check"], f"{_x(s['check'].work_s / floor.work_s)} the floor"),
-        (f"compile: `tree_page` x {run.trees}", s["compile"], ""),
+        (f"compile: `tree_page` + `tree_body` x {run.trees}", s["compile"], ""),
         ("index: `build_index`", s["index"], ""),
         (
             "**`fastpath build`** (check + site + index)",
@@ -136,7 +136,7 @@ def build_table(run: BuildRun) -> str:
     body.insert(
         5,
         [
-            "  (of which `build_site`, then `build_index`)",
+            "  (of which the site, then the wait for the index built alongside)",
             f"{build.data['site_s']:.2f} + {build.data['index_s']:.2f}",
             "",
             "",
@@ -228,7 +228,9 @@ def targets(
 ) -> list[Target]:
     """The issue's targets, each PASS or MISS on this run."""
     d = search.data
-    at32 = next(r for level, r in api.loads if level.clients == 32 and level.queries == "mixed")
+    mixed32 = [(lv, r) for lv, r in api.loads if lv.clients == 32 and lv.queries == "mixed"]
+    at32 = next(r for lv, r in mixed32 if lv.cache)  # as served by default
+    cold = next((r for lv, r in mixed32 if not lv.cache), None)
     preview_worst = max([*preview.served_s, *preview.browser_s], default=float("inf"))
     return [
         Target(
@@ -250,7 +252,12 @@ def targets(
         ),
         Target(
             "API >= 500 requests/s at 32 clients, 0 errors, p99 < 100 ms",
-            f"{at32['rps']:.0f}/s, {at32['errors']} errors, p99 {at32['p99_ms']:.0f} ms",
+            f"{at32['rps']:.0f}/s, {at32['errors']} errors, p99 {at32['p99_ms']:.0f} ms"
+            + (
+                f" (no answer cache: {cold['rps']:.0f}/s, p99 {cold['p99_ms']:.0f} ms)"
+                if cold
+                else ""
+            ),
             at32["rps"] >= 500 and at32["errors"] == 0 and at32["p99_ms"] < 100,
         ),
         Target(

@@ -59,13 +59,13 @@ def check(trees_dir: str) -> Result:
 
 
 def compile_pages(trees_dir: str) -> Result:
-    """The compile step: `tree_page` for every tree."""
-    from builder.pages import SiteContext, tree_page
+    """The compile step: `tree_page` and `tree_body` for every tree."""
+    from builder.pages import SiteContext, tree_body, tree_page
 
     trees = _checked(Path(trees_dir))
     site = SiteContext({t.id: t for t in trees})
     started = time.perf_counter()
-    size = sum(len(tree_page(tree, site)) for tree in trees)
+    size = sum(len(tree_page(tree)) + len(tree_body(tree, site)) for tree in trees)
     return {"work_s": time.perf_counter() - started, "pages": len(trees), "bytes": size}
 
 
@@ -80,15 +80,22 @@ def index(trees_dir: str, out_dir: str) -> Result:
 
 
 def fastpath_build(config_file: str, site_dir: str, index_dir: str) -> Result:
-    """What `fastpath build` does: check + site (build_site), then the search index."""
+    """What `fastpath build` does: check, then the site with the search index built alongside
+    in a second process (started once the trees are checked), then publish the index."""
     from builder.site_build import build_site, quiet_mkdocs_info
-    from search.index import build_index
+    from search.background import BackgroundIndexBuild
 
     quiet_mkdocs_info(verbose=False)
     started = time.perf_counter()
-    _, trees = build_site(Path(config_file), Path(site_dir))
+    pending: list[BackgroundIndexBuild] = []
+    _, trees = build_site(
+        Path(config_file),
+        Path(site_dir),
+        on_trees=lambda checked: pending.append(BackgroundIndexBuild(checked, Path(index_dir))),
+    )
     site_done = time.perf_counter()
-    build_index(trees, Path(index_dir))
+    for build in pending:
+        build.publish()
     done = time.perf_counter()
     return {
         "work_s": done - started,

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 from wsgiref.types import StartResponse, WSGIEnvironment
 
+from search.cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from search.cache import ResultCache
 from search.live import LiveIndex, NoIndexError
 from search.query import QueryError
@@ -80,9 +81,9 @@ def _limit(params: dict[str, str]) -> int:
 class SearchAPI:
     """The WSGI app answering under /api/."""
 
-    def __init__(self, live: LiveIndex) -> None:
+    def __init__(self, live: LiveIndex, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
         self.live = live
-        self.cache = ResultCache()
+        self.cache = ResultCache(cache_size) if cache_size > 0 else None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from search.api import SearchAPI
+from search.cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from search.live import LiveIndex
 from search.security import is_suspicious_path, with_security_headers
 from search.site import not_found_app, site_app
@@ -24,10 +25,15 @@ class FastpathApp:
         self.live.close()
 
 
-def create_app(site_dir: Path, index_dir: Path, check_interval: float = 1.0) -> FastpathApp:
+def create_app(
+    site_dir: Path,
+    index_dir: Path,
+    check_interval: float = 1.0,
+    cache_size: int = DEFAULT_CACHE_SIZE,
+) -> FastpathApp:
     """Serve the built site and search its index, picking up rebuilds of both."""
     live = LiveIndex(index_dir, check_interval)
-    api = SearchAPI(live)
+    api = SearchAPI(live, cache_size)
     site = site_app(site_dir)
     not_found = not_found_app(site_dir)
 

@@ -163,7 +163,16 @@ def search_command(
     show_default=True,
     help="Requests handled at once.",
 )
-def serve_command(host: str, port: int, site_dir: Path, index_dir: Path, threads: int) -> None:
+@click.option(
+    "--cache-size",
+    type=click.IntRange(0, 1_000_000),
+    default=4096,
+    show_default=True,
+    help="Recent answers kept per index build (0: none).",
+)
+def serve_command(
+    host: str, port: int, site_dir: Path, index_dir: Path, threads: int, cache_size: int
+) -> None:
     """Serve the built site and the search API (/api/search, /api/health) from one process.
 
     Rebuilt sites and indexes are picked up without a restart.
@@ -174,7 +183,7 @@ def serve_command(host: str, port: int, site_dir: Path, index_dir: Path, threads
     if not (site_dir / "index.html").is_file():
         raise click.ClickException(f"no built site in {site_dir}/: run `fastpath build` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    app = create_app(site_dir, index_dir)
+    app = create_app(site_dir, index_dir, cache_size=cache_size)
     if app.live.build_name is None:
         click.echo(
             f"warning: no search index in {index_dir} yet; /api/search answers 503 "
