@@ -18,6 +18,8 @@ FASTPATH = Path(sys.executable).parent / "fastpath"
 # CPU time of the command itself (not interpreter start) and the process's peak memory.
 # CPU time, not wall time: it does not grow when the machine is busy with other work, so
 # the bound catches a runaway check (an alias bomb costs minutes) without flaking.
+# Peak memory is this process's own high-water mark (VmHWM): ru_maxrss would also count the
+# pages of the big test process it was forked from, which Linux carries across exec.
 _MEASURED_CLI = """
 import json, resource, sys, time
 report, args = sys.argv[1], sys.argv[2:]
@@ -29,7 +31,11 @@ try:
 except SystemExit as e:
     code = e.code
 seconds = time.process_time() - start
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    with open("/proc/self/status") as status:
+        peak_kib = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 with open(report, "w") as f:
     json.dump({"seconds": seconds, "peak_mib": peak_kib / 1024}, f)
 sys.exit(code)
