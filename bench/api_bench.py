@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.measure import VENV_BIN, child_env, cpu_seconds, run_measured, vm_hwm_mb
+from bench.measure import VENV_BIN, child_env, cpu_seconds, interrupt, run_measured, vm_hwm_mb
 
 CODE_SHARE = 0.8  # the mixed workload: most people type the code on their screen
 _SERVING = re.compile(r"on http://127\.0\.0\.1:(\d+)/")
@@ -80,12 +79,7 @@ def fastpath_server(
                 time.sleep(0.05)
         yield port, proc.pid
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        interrupt(proc, 10)
 
 
 def query_files(queries: dict[str, list[list[Any]]], folder: Path) -> dict[str, Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -74,6 +75,16 @@ def run_task(task: str, *args: str | Path, cwd: Path | None = None) -> Measured:
     """Run one of `bench.tasks` in a fresh interpreter."""
     argv = [sys.executable, "-m", "bench.tasks", task, *(str(a) for a in args)]
     return run_measured(argv, cwd=cwd)
+
+
+def interrupt(proc: subprocess.Popen[Any], timeout: float) -> None:
+    """Stop a server the way a user does (Ctrl+C); kill it if it does not go in time."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port() -> int:

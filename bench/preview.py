@@ -9,7 +9,6 @@ the rebuild and reloads the page.
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import time
 import urllib.error
@@ -18,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.measure import VENV_BIN, child_env, free_port
+from bench.measure import VENV_BIN, child_env, free_port, interrupt
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -130,9 +129,4 @@ def run_preview_benchmark(
         return result
     finally:
         tree_file.write_text(original, encoding="utf-8")
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        interrupt(proc, 15)
