@@ -193,7 +193,7 @@ def system_page(system: str, trees: list[Tree], directory_urls: bool = True) -> 
         _ListItem(
             t,
             relative_url(here, tree_url(t, directory_urls)),
-            " ".join(t.summary.split()),
+            render_inline(" ".join(t.summary.split())),
             [c.code for c, _ in t.all_codes()][:8],
         )
         for t in trees
