@@ -8,19 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN_TREES = ROOT / "tests" / "data" / "golden" / "trees"
-
-
-def write_site(tmp: Path, trees: Path, **plugin: object) -> Path:
-    """A project folder: mkdocs.yml like the real one, with its own trees."""
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    options = "".join(f"\n      {k}: {v}" for k, v in {"trees_dir": trees, **plugin}.items())
-    config = config.replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
-    config = config.replace("\n      trees_dir: decision_trees", options)
-    (tmp / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return tmp / "mkdocs.yml"
+from conftest import GOLDEN_TREES, write_site
 
 
 def fastpath(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
