@@ -12,19 +12,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-GOLDEN_TREES = REPO / "tests" / "data" / "golden" / "trees"
-
-
-def write_site(tmp: Path, trees: Path, **plugin: object) -> Path:
-    """A project folder: mkdocs.yml like the real one (and its docs), with its own trees."""
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    options = "".join(f"\n      {k}: {v}" for k, v in {"trees_dir": trees, **plugin}.items())
-    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
-    config = config.replace("\n      trees_dir: decision_trees", options)
-    (tmp / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return tmp / "mkdocs.yml"
-
-
 FASTPATH = Path(sys.executable).parent / "fastpath"
 
 # Runs the real CLI entry point in a fresh interpreter and records, in a JSON file, the

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN_TREES, write_site
+from site_project import GOLDEN_TREES, write_site
 
 FASTPATH = Path(sys.executable).with_name("fastpath")
 

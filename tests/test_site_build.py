@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN_TREES, write_site
+from site_project import GOLDEN_TREES, write_site
 
 
 def fastpath(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
