@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from builder.codes import code_keys
 from builder.model import Tree
-from builder.urls import step_url, tree_url
+from builder.urls import step_url
 
 
 def code_table(
@@ -24,9 +24,7 @@ def code_table(
             key, alternates = code_keys(code.code)
             if not key:
                 continue
-            url = step_url(tree, node_id, code.code).replace(
-                tree_url(tree), tree_url(tree, directory_urls), 1
-            )
+            url = step_url(tree, node_id, code.code, directory_urls)
             entry = {
                 "code": code.code,
                 "message": code.message,

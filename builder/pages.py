@@ -227,9 +227,7 @@ def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRo
                     code.code,
                     code.message,
                     code.source,
-                    step_url(tree, node_id, code.code).replace(
-                        tree_url(tree), tree_url(tree, directory_urls), 1
-                    ),
+                    step_url(tree, node_id, code.code, directory_urls),
                     tree.title,
                     tree.nodes[node_id].label,
                 )

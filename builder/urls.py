@@ -49,7 +49,7 @@ def step_anchor(node_id: str) -> str:
     return f"step-{node_id}"
 
 
-def step_url(tree: Tree, node_id: str, code: str = "") -> str:
+def step_url(tree: Tree, node_id: str, code: str = "", directory_urls: bool = True) -> str:
     """A deep link to a step; with a code, the page says it started there from that code."""
     query = f"?code={quote(code, safe='')}" if code else ""
-    return f"{tree_url(tree)}{query}#{step_anchor(node_id)}"
+    return f"{tree_url(tree, directory_urls)}{query}#{step_anchor(node_id)}"
