@@ -15,6 +15,15 @@ if TYPE_CHECKING:
 DEFAULT_TREES = Path("decision_trees")
 
 
+def tree_paths(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The paths given, or decision_trees/ here; a usage error when there is neither."""
+    if paths:
+        return paths
+    if not DEFAULT_TREES.is_dir():
+        raise click.UsageError(f"no paths given and no {DEFAULT_TREES}/ folder here")
+    return (DEFAULT_TREES,)
+
+
 class CheckFailed(click.ClickException):
     """Checks found errors: the problems are already printed, so say nothing more."""
 
@@ -83,10 +92,7 @@ def check(
     from builder.check import CheckOptions, check_paths
     from builder.yamlsource import DEFAULT_MAX_BYTES
 
-    if not paths:
-        if not DEFAULT_TREES.is_dir():
-            raise click.UsageError(f"no paths given and no {DEFAULT_TREES}/ folder here")
-        paths = (DEFAULT_TREES,)
+    paths = tree_paths(paths)
     options = CheckOptions(max_bytes or DEFAULT_MAX_BYTES, max_review_age, _today(today))
     result = check_paths(paths, options)
     for problem in result.problems:

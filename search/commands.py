@@ -15,7 +15,6 @@ import click
 
 from search.generations import DEFAULT_INDEX_DIR
 
-DEFAULT_TREES = Path("decision_trees")
 DEFAULT_SITE = Path("site")
 
 
@@ -52,12 +51,10 @@ def index_command(paths: tuple[Path, ...], out_dir: Path) -> None:
     up by itself. If any tree has errors, nothing changes.
     """
     from builder.check import check_paths
+    from builder.cli import tree_paths
     from search.index import IndexBuildError, build_index
 
-    if not paths:
-        if not DEFAULT_TREES.is_dir():
-            raise click.UsageError(f"no paths given and no {DEFAULT_TREES}/ folder here")
-        paths = (DEFAULT_TREES,)
+    paths = tree_paths(paths)
     result = check_paths(paths)
     for problem in result.problems:
         click.echo(problem.format_text(), err=True)
