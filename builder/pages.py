@@ -21,7 +21,6 @@ from builder.urls import (
     step_anchor,
     step_url,
     system_slug,
-    tree_page_path,
     tree_url,
 )
 
@@ -275,17 +274,3 @@ def preview_page(tree: Tree | None, problems: list[Problem]) -> str:
             page=tree_page(tree).split("---\n", 2)[2] if tree is not None else "",
         )
     )
-
-
-__all__ = [
-    "CODES_PAGE",
-    "PREVIEW_PAGE",
-    "SiteContext",
-    "codes_page",
-    "preview_page",
-    "system_index_path",
-    "system_page",
-    "systems",
-    "tree_page",
-    "tree_page_path",
-]
