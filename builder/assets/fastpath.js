@@ -89,6 +89,7 @@
     var root = this.root;
     root.classList.add("fp-js");
     var bar = el("div", { class: "fp-toolbar", role: "group", "aria-label": "Guide controls" });
+    this.toolbar = bar;
     this.backButton = el("button", { type: "button", class: "md-button fp-back" }, "Back");
     this.restartButton = el("button", { type: "button", class: "md-button fp-restart" }, "Start over");
     this.skipButton = el("button", { type: "button", class: "md-button md-button--primary fp-skip" },
@@ -216,6 +217,11 @@
       var code = new URLSearchParams(window.location.search).get("code");
       if (node && this.sections[node] && (node !== this.start || code)) {
         this.trail = [{ node: node, how: code ? "code" : "link", code: code || "" }];
+        // The address ends in #step-..., so the page opens scrolled to the step, past the
+        // notice saying where it started and the controls. Show those too, once the
+        // browser and the theme are done scrolling to the anchor.
+        var bar = this.toolbar;
+        window.setTimeout(function () { bar.scrollIntoView({ block: "start" }); }, 0);
       } else {
         this.trail = [{ node: this.start, how: "start" }];
       }

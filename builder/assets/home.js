@@ -38,6 +38,10 @@
     return node;
   }
 
+  function place(result) {
+    return result.step ? result.title + " › " + result.step : result.title;
+  }
+
   function siteRoot(form) {
     return new URL(form.getAttribute("data-fp-root") || ".", window.location.href);
   }
@@ -136,7 +140,9 @@
     var root = this.root;
     return (data.results || []).map(function (r) {
       return {
-        title: r.title, step: r.step, code: r.matched_code || "", snippet: r.snippet || "",
+        // Names people read: the tree's title and the step's (a whole-tree hit has no step).
+        title: r.tree_title || r.title, step: r.kind === "tree" ? "" : r.title,
+        code: r.matched_code || "", snippet: r.snippet || "",
         href: new URL(r.url, root).href,
         exact: !!r.matched_code && normaliseCode(r.matched_code) === data.normalised,
       };
@@ -172,14 +178,14 @@
     var exact = results.filter(function (r) { return r.exact; });
     if (exact.length === 1) {
       var go = el("a", { class: "md-button md-button--primary fp-go", href: exact[0].href },
-        "Go to this step: " + exact[0].title + " › " + exact[0].step);
+        "Go to this step: " + place(exact[0]));
       list.appendChild(go);
     }
     if (results.length) {
       var ul = el("ul", { class: "fp-result-list" });
       results.forEach(function (r) {
         var li = el("li");
-        var a = el("a", { href: r.href }, r.title + " › " + r.step);
+        var a = el("a", { href: r.href }, place(r));
         li.appendChild(a);
         if (r.code) li.appendChild(el("code", { class: "fp-result-code" }, r.code));
         if (r.snippet) li.appendChild(el("span", { class: "fp-result-snippet" }, r.snippet));

@@ -107,9 +107,13 @@ def test_deep_link_starts_at_that_step_and_says_so(tree_page, pages):
 
 
 def test_code_deep_link_says_which_code_it_started_from(tree_page, pages):
+    tree_page.page.set_viewport_size({"width": 390, "height": 480})  # short: the page scrolls
     tree_page.open(pages.main_tree + "?code=0xB801#step-single-study")
     tree_page.expect_at("single-study")
     expect(tree_page.notice()).to_have_text("Started at this step from code 0xB801.")
+    # Opened at the step's anchor, the page still shows the controls and that notice.
+    expect(tree_page.page.locator(".fp-toolbar")).to_be_in_viewport(ratio=1)
+    expect(tree_page.notice()).to_be_in_viewport(ratio=1)
     transcript = tree_page.transcript()
     assert f"Started from error code 0xB801 at: {CACHE}" in transcript
     assert re.search(r"^Codes on this path: .*0xB801", transcript, re.M), transcript

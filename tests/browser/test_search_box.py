@@ -46,6 +46,7 @@ def test_results_as_you_type_from_the_api(page: Any, served: str) -> None:
     go = page.locator(".fp-go")
     expect(go).to_be_visible()
     expect(go).to_have_attribute("href", STEP_URL)
+    expect(go).to_have_text("Go to this step: Fixture images stay blank \u203a Clear the cache")
     assert calls, "the served site asks the API"
     box.fill("fixture vpn connect")  # words: only the API finds these
     expect(page.locator(".fp-result-list a").first).to_contain_text("Fixture VPN")
