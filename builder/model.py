@@ -103,6 +103,13 @@ class Tree:
     reviewed_pos: Pos | None = None
     start_pos: Pos | None = None
     id_pos: Pos | None = None
+    # Nodes with shape errors (reported while reading): their links are not fully known, so
+    # the checks of links, reachability and dead ends do not pile more errors onto them.
+    broken_nodes: frozenset[str] = frozenset()
+
+    def sound_nodes(self) -> list[Node]:
+        """The nodes read without shape errors."""
+        return [n for n in self.nodes.values() if n.id not in self.broken_nodes]
 
     def all_codes(self) -> list[tuple[Code, str]]:
         """Every code in the tree with the node that handles it (tree codes land on start)."""

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from builder.model import Answer, Code, Node, Pos, Tree
-from builder.problems import Problem, did_you_mean, error
+from builder.problems import Problem, closest, error
 from builder.treeformat import (
     ALL_NODE_KEYS,
     ANSWER_FIELDS,
@@ -32,6 +32,8 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        # Nodes already reported as malformed: checks of the tree's shape leave them alone.
+        self.broken_nodes: set[str] = set()
 
     def pos(self, mark: Mark) -> Pos:
         return Pos(self.path, mark.line, mark.col)
@@ -55,14 +57,18 @@ class _Reader:
                 "duplicate-key",
             )
         found: dict[str, tuple[YScalar, YNode]] = {}
+        meant: set[str] = set()
         for key, value in ymap.items:
             if key.value in names:
                 found.setdefault(key.value, (key, value))
             elif key.value not in extra_allowed:
-                hint = did_you_mean(key.value, names)
+                guess = closest(key.value, names)
+                hint = f' (did you mean "{guess}"?)' if guess else ""
                 self.report(key.mark, f'unknown key "{key.value}" in {where}{hint}', "unknown-key")
+                meant.update([guess] if guess else [])
         for f in allowed:
-            if f.required and f.name not in found:
+            # A misspelt required key is one mistake: its "did you mean" line says it all.
+            if f.required and f.name not in found and f.name not in meant:
                 self.report(ymap.mark, f'missing required key "{f.name}" in {where}', "missing-key")
         return found
 
@@ -244,7 +250,10 @@ class _Reader:
                     f'node id "{key.value}" must be lower-case letters, digits and hyphens',
                     "invalid-id",
                 )
+            before = len(self.problems)
             node = self.node(key, item)
+            if len(self.problems) > before:
+                self.broken_nodes.add(key.value)
             if node is not None and key.value not in out:
                 out[key.value] = node
         return out
@@ -282,6 +291,7 @@ def parse_tree(root: YMap, path: str) -> tuple[Tree | None, list[Problem]]:
         summary=str(values.get("summary") or ""),
         start=str(values["start"]),
         nodes=values["nodes"],  # type: ignore[arg-type]
+        broken_nodes=frozenset(reader.broken_nodes),
         path=path,
         pos=reader.pos(root.mark),
         symptoms=values.get("symptoms") or [],  # type: ignore[arg-type]

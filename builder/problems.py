@@ -48,7 +48,13 @@ def warning(pos: Pos, message: str, rule: str) -> Problem:
     return Problem(pos, Level.WARNING, message, rule)
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a misspelt word most likely meant, if any is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ' (did you mean "x"?)' hint for the closest candidate, or ''."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    meant = closest(word, candidates)
+    return f' (did you mean "{meant}"?)' if meant else ""

@@ -71,14 +71,14 @@ EXPECTED: dict[str, Expected] = {
     "multiple-documents": [(4, 1, "multiple-documents")],
     "unknown-key": [
         (5, 1, "unknown-key"),  # symptons
-        (18, 3, "dead-end"),  # reset-layout has no (spelt right) answers...
-        (19, 5, "missing-key"),  # ...so they are missing...
-        (20, 5, "unknown-key"),  # ...because of anwsers
+        # One mistake, one line: "anwsers" (did you mean "answers"?). Not also "answers
+        # missing", nor a dead end at reset-layout, whose answers are only misspelt.
+        (20, 5, "unknown-key"),
     ],
     "missing-key": [
         (1, 1, "missing-key"),  # owner, reported at the tree
         (9, 5, "missing-key"),  # next of the step "retry", reported at the node
-        (10, 3, "unreachable"),  # without that next, "fixed" cannot be reached
+        # "fixed" is not also reported unreachable: where "retry" leads is not known yet.
     ],
     "wrong-type": [
         (5, 11, "wrong-type"),  # symptoms: a single value
@@ -301,3 +301,15 @@ def test_file_too_large_names_both_sizes() -> None:
     assert problem.message == f"file is {size:,} bytes, over the 64-byte limit for a tree"
     # Within the limit, the same file is a valid tree.
     assert check_paths([case_path("file-too-large")], CheckOptions(today=TODAY)).problems == []
+
+
+def test_a_misspelt_key_in_a_real_tree_is_one_line_each(tmp_path: Path) -> None:
+    """An author's typo repeated on every question: no cascade of dead ends, unreachable
+    steps or broken links behind it, one located line per misspelling."""
+    source = INVALID.parents[2] / "decision_trees" / "pacs" / "pacs-images-not-loading.yaml"
+    typo = tmp_path / source.name
+    text = source.read_text(encoding="utf-8")
+    typo.write_text(text.replace("    answers:", "    anwsers:"), encoding="utf-8")
+    questions = text.count("    answers:")
+    result = check_paths([typo], CheckOptions(today=TODAY))
+    assert [p.rule for p in result.problems] == ["unknown-key"] * questions

@@ -11,7 +11,7 @@ from builder.rules import CheckContext
 
 
 def check_expert_answers(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
-    for node in tree.nodes.values():
+    for node in tree.sound_nodes():
         if node.kind is not Kind.QUESTION:
             continue
         marked = [a for a in node.answers if a.expert]

@@ -22,7 +22,8 @@ def check_links(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         comparisons_left -= len(names)
         return did_you_mean(name, names) if comparisons_left >= 0 else ""
 
-    if tree.start not in tree.nodes and tree.start_pos is not None:
+    known = tree.nodes.keys() | tree.broken_nodes  # a malformed node exists all the same
+    if tree.start not in known and tree.start_pos is not None:
         hint = hint_for(tree.start, tree.nodes)
         yield error(
             tree.start_pos, f'start node "{tree.start}" does not exist{hint}', "broken-link"
@@ -38,7 +39,7 @@ def check_links(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
                         f'"next" links to tree "{other}", which does not exist{hint}',
                         "broken-link",
                     )
-            elif target not in tree.nodes:
+            elif target not in known:
                 hint = hint_for(target, tree.nodes)
                 yield error(
                     pos,

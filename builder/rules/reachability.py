@@ -11,8 +11,8 @@ from builder.rules.graph import can_finish, reachable, successors
 
 
 def check_unreachable(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
-    if tree.start not in tree.nodes:
-        return  # reported as a broken link; everything would be "unreachable"
+    if tree.start not in tree.nodes or tree.broken_nodes:
+        return  # a broken start or malformed node: reachability is not known yet
     seen = reachable(tree)
     for node in tree.nodes.values():
         if node.id not in seen:
@@ -24,7 +24,7 @@ def check_unreachable(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
 
 
 def check_dead_ends(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
-    for node in tree.nodes.values():
+    for node in tree.sound_nodes():
         if node.kind is Kind.QUESTION and not node.answers:
             yield error(
                 node.pos,
@@ -36,6 +36,8 @@ def check_dead_ends(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
 
 def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     """A loop is fine if it has a way out; report loops from which no end can be reached."""
+    if tree.broken_nodes:
+        return  # the links of a malformed node are not known
     finishing = can_finish(tree)
     stuck = {
         nid
