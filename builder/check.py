@@ -30,6 +30,9 @@ TREE_RULES: tuple[TreeRule, ...] = (
 )
 
 TREE_SUFFIXES = (".yaml", ".yml")
+# Files at the top of the knowledge base that are registries, not trees (trees live in
+# <system>/ folders): code families, teams and their contacts, outage notices.
+REGISTRY_FILES = frozenset({"families.yaml", "contacts.yaml", "notices.yaml"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,11 @@ def find_tree_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*")) if p.suffix in TREE_SUFFIXES and p.is_file()
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix in TREE_SUFFIXES
+                and p.is_file()
+                and not (p.parent == path and p.name in REGISTRY_FILES)
             )
         else:
             found.append(path)

@@ -41,6 +41,7 @@ class Code:
     message: str
     pos: Pos
     source: str = ""
+    family: str = ""
 
 
 @dataclass(slots=True)

@@ -158,7 +158,13 @@ class _Reader:
             code, message = values.get("code"), values.get("message")
             if code and message:
                 out.append(
-                    Code(code, message, self.pos(found["code"][1].mark), values.get("source") or "")
+                    Code(
+                        code,
+                        message,
+                        self.pos(found["code"][1].mark),
+                        values.get("source") or "",
+                        values.get("family") or "",
+                    )
                 )
         return out
 

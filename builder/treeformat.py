@@ -52,6 +52,12 @@ CODE_FIELDS: tuple[Field, ...] = (
     Field("code", FieldType.STRING, True, "The code as it appears on screen, e.g. 0xA801."),
     Field("message", FieldType.STRING, True, "The code's official meaning."),
     Field("source", FieldType.STRING, False, "Where the meaning comes from, e.g. DICOM PS3.4."),
+    Field(
+        "family",
+        FieldType.ID,
+        False,
+        "The code family (see families.yaml), e.g. dicom-status, hl7, rdp-disconnect.",
+    ),
 )
 
 ANSWER_FIELDS: tuple[Field, ...] = (
