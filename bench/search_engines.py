@@ -21,8 +21,8 @@ from bench.measure import percentile
 from builder.codes import code_keys, normalise_code
 from builder.model import Tree
 from search.documents import SearchDocument, documents_from_trees
-from search.live import LiveIndex
 from search.service import search_index
+from search.store.live import LiveIndex
 
 WARM_UP = 100
 LIMIT = 10

@@ -71,7 +71,7 @@ def compile_pages(trees_dir: str) -> Result:
 
 def index(trees_dir: str, out_dir: str) -> Result:
     """`build_index` from checked trees."""
-    from search.index import build_index
+    from search.store.publish import build_index
 
     trees = _checked(Path(trees_dir))
     started = time.perf_counter()
@@ -80,28 +80,18 @@ def index(trees_dir: str, out_dir: str) -> Result:
 
 
 def fastpath_build(config_file: str, site_dir: str, index_dir: str) -> Result:
-    """What `fastpath build` does: check, then the site with the search index built alongside
-    in a second process (started once the trees are checked), then publish the index."""
-    from builder.site_build import build_site, quiet_mkdocs_info
-    from search.background import BackgroundIndexBuild
+    """What `fastpath build` does (`build_project`): check, then the site with the search
+    index built alongside in a second process, then publish the index."""
+    from builder.site_build import quiet_mkdocs_info
+    from fastpath.build import BuildOptions, build_project
 
     quiet_mkdocs_info(verbose=False)
-    started = time.perf_counter()
-    pending: list[BackgroundIndexBuild] = []
-    _, trees = build_site(
-        Path(config_file),
-        Path(site_dir),
-        on_trees=lambda checked: pending.append(BackgroundIndexBuild(checked, Path(index_dir))),
-    )
-    site_done = time.perf_counter()
-    for build in pending:
-        build.publish()
-    done = time.perf_counter()
+    result = build_project(BuildOptions(Path(config_file), Path(site_dir), Path(index_dir)))
     return {
-        "work_s": done - started,
-        "site_s": site_done - started,
-        "index_s": done - site_done,
-        "trees": len(trees),
+        "work_s": result.seconds,
+        "site_s": result.site_seconds,
+        "index_s": result.seconds - result.site_seconds,
+        "trees": result.trees,
     }
 
 

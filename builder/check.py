@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,24 +10,9 @@ from pathlib import Path
 from builder.model import Pos, Tree
 from builder.parse import parse_tree
 from builder.problems import Level, Problem, error
-from builder.rules import CheckContext, TreeRule
-from builder.rules.expert_rules import check_expert_answers, check_expert_loop
-from builder.rules.knowledge_base import check_duplicate_codes, check_unique_ids
-from builder.rules.links import check_links
-from builder.rules.metadata import check_id_matches_file, check_review_age
-from builder.rules.reachability import check_cycles, check_dead_ends, check_unreachable
-from builder.yamlsource import DEFAULT_MAX_BYTES, SourceError, load_file
-
-TREE_RULES: tuple[TreeRule, ...] = (
-    check_links,
-    check_unreachable,
-    check_dead_ends,
-    check_cycles,
-    check_expert_answers,
-    check_expert_loop,
-    check_id_matches_file,
-    check_review_age,
-)
+from builder.rules import CheckContext
+from builder.rules.registry import KNOWLEDGE_BASE_CHECKS, TREE_CHECKS, apply_levels
+from builder.yamlsource import DEFAULT_MAX_BYTES, UNREADABLE, SourceError, load_file
 
 TREE_SUFFIXES = (".yaml", ".yml")
 # Files at the top of the knowledge base that are registries, not trees (trees live in
@@ -40,6 +25,8 @@ class CheckOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_review_age_days: int = 365
     today: date = field(default_factory=date.today)
+    # rule id -> level, or None for off (see builder.rules.registry.rule_levels)
+    rule_levels: Mapping[str, Level | None] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -90,9 +77,7 @@ def load_tree(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Tree | No
     except SourceError as e:
         return None, [error(Pos(shown, e.mark.line, e.mark.col), e.message, e.rule)]
     except (RecursionError, MemoryError, ValueError) as e:  # last line of defence
-        return None, [
-            error(Pos(shown, 1, 1), f"cannot read file: {type(e).__name__}", "unreadable")
-        ]
+        return None, [error(Pos(shown, 1, 1), f"cannot read file: {type(e).__name__}", UNREADABLE)]
     return parse_tree(root, shown)
 
 
@@ -107,11 +92,11 @@ def check_trees(
     )
     problems: list[Problem] = []
     for tree in trees:
-        for rule in TREE_RULES:
-            problems.extend(rule(tree, ctx))
-    problems.extend(check_unique_ids(trees))
-    problems.extend(check_duplicate_codes(trees))
-    return problems
+        for check in TREE_CHECKS:
+            problems.extend(check(tree, ctx))
+    for kb_check in KNOWLEDGE_BASE_CHECKS:
+        problems.extend(kb_check(trees))
+    return apply_levels(problems, options.rule_levels)
 
 
 def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> CheckResult:

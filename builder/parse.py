@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from builder.model import Answer, Code, Node, Pos, Tree
-from builder.problems import Problem, closest, error
+from builder.problems import Level, Problem, Rule, closest, error
 from builder.treeformat import (
     ALL_NODE_KEYS,
     ANSWER_FIELDS,
@@ -23,6 +23,57 @@ from builder.treeformat import (
 )
 from builder.yamlsource import Mark, YMap, YNode, YScalar, YSeq
 
+UNKNOWN_KEY = Rule(
+    "unknown-key",
+    Level.ERROR,
+    'a key the format does not know (with "did you mean")',
+)
+MISSING_KEY = Rule(
+    "missing-key",
+    Level.ERROR,
+    "a required key is missing",
+)
+WRONG_TYPE = Rule(
+    "wrong-type",
+    Level.ERROR,
+    "a value of the wrong type (a list where one value belongs, not true/false, ...)",
+)
+EMPTY_VALUE = Rule(
+    "empty-value",
+    Level.ERROR,
+    "a required value is empty",
+)
+INVALID_ID = Rule(
+    "invalid-id",
+    Level.ERROR,
+    "an id that is not lower-case letters, digits and hyphens",
+)
+DUPLICATE_KEY = Rule(
+    "duplicate-key",
+    Level.ERROR,
+    "the same key twice in one mapping (the later value would silently win)",
+)
+DUPLICATE_NODE = Rule(
+    "duplicate-node",
+    Level.ERROR,
+    "two nodes with the same id",
+)
+NODE_KIND = Rule(
+    "node-kind",
+    Level.ERROR,
+    "a node that is not exactly one of ask, do, resolved or escalate",
+)
+RULES = (
+    UNKNOWN_KEY,
+    MISSING_KEY,
+    WRONG_TYPE,
+    EMPTY_VALUE,
+    INVALID_ID,
+    DUPLICATE_KEY,
+    DUPLICATE_NODE,
+    NODE_KIND,
+)
+
 _TYPE_NAMES = {YScalar: "a single value", YSeq: "a list", YMap: "a mapping"}
 
 
@@ -38,7 +89,7 @@ class _Reader:
     def pos(self, mark: Mark) -> Pos:
         return Pos(self.path, mark.line, mark.col)
 
-    def report(self, mark: Mark, message: str, rule: str) -> None:
+    def report(self, mark: Mark, message: str, rule: Rule) -> None:
         self.problems.append(error(self.pos(mark), message, rule))
 
     def fields(
@@ -54,7 +105,7 @@ class _Reader:
             self.report(
                 dup.mark,
                 f'duplicate key "{dup.value}" in {where}; the later value would silently win',
-                "duplicate-key",
+                DUPLICATE_KEY,
             )
         found: dict[str, tuple[YScalar, YNode]] = {}
         meant: set[str] = set()
@@ -64,24 +115,24 @@ class _Reader:
             elif key.value not in extra_allowed:
                 guess = closest(key.value, names)
                 hint = f' (did you mean "{guess}"?)' if guess else ""
-                self.report(key.mark, f'unknown key "{key.value}" in {where}{hint}', "unknown-key")
+                self.report(key.mark, f'unknown key "{key.value}" in {where}{hint}', UNKNOWN_KEY)
                 meant.update([guess] if guess else [])
         for f in allowed:
             # A misspelt required key is one mistake: its "did you mean" line says it all.
             if f.required and f.name not in found and f.name not in meant:
-                self.report(ymap.mark, f'missing required key "{f.name}" in {where}', "missing-key")
+                self.report(ymap.mark, f'missing required key "{f.name}" in {where}', MISSING_KEY)
         return found
 
     def _type_error(self, node: YNode, field: Field, expected: str) -> None:
         got = _TYPE_NAMES[type(node)]
-        self.report(node.mark, f'"{field.name}" must be {expected}, not {got}', "wrong-type")
+        self.report(node.mark, f'"{field.name}" must be {expected}, not {got}', WRONG_TYPE)
 
     def string(self, node: YNode, field: Field) -> str | None:
         if not isinstance(node, YScalar):
             self._type_error(node, field, "text")
             return None
         if not node.value.strip():
-            self.report(node.mark, f'"{field.name}" is empty', "empty-value")
+            self.report(node.mark, f'"{field.name}" is empty', EMPTY_VALUE)
             return None
         value = node.value
         if field.type is FieldType.ID and not re.match(ID_PATTERN, value):
@@ -89,13 +140,13 @@ class _Reader:
                 node.mark,
                 f'"{field.name}" must be lower-case letters, digits and '
                 f'hyphens, like "vpn-wont-connect"; got "{value}"',
-                "invalid-id",
+                INVALID_ID,
             )
         if field.type is FieldType.TARGET and not re.match(TARGET_PATTERN, value):
             self.report(
                 node.mark,
                 f'"{field.name}" must be a node id or tree:<tree-id>; got "{value}"',
-                "invalid-id",
+                INVALID_ID,
             )
         return value
 
@@ -103,7 +154,7 @@ class _Reader:
         if isinstance(node, YScalar) and node.plain and node.value in ("true", "false"):
             return node.value == "true"
         shown = f'"{node.value}"' if isinstance(node, YScalar) else _TYPE_NAMES[type(node)]
-        self.report(node.mark, f'"{field.name}" must be true or false, not {shown}', "wrong-type")
+        self.report(node.mark, f'"{field.name}" must be true or false, not {shown}', WRONG_TYPE)
         return False
 
     def day(self, node: YNode, field: Field) -> date | None:
@@ -118,7 +169,7 @@ class _Reader:
             self.report(
                 node.mark,
                 f'"{field.name}" must be a date like 2026-11-01, not "{text}"',
-                "wrong-type",
+                WRONG_TYPE,
             )
             return None
 
@@ -191,7 +242,7 @@ class _Reader:
             self.report(
                 value.mark,
                 f"{where} must be a mapping of keys (ask/do/resolved/escalate and their fields)",
-                "wrong-type",
+                WRONG_TYPE,
             )
             return None
         kinds = [KIND_KEYS[k.value] for k, _ in value.items if k.value in KIND_KEYS]
@@ -206,7 +257,7 @@ class _Reader:
                     f"{where} has no kind: give it one of ask (question), "
                     "do (step), resolved (resolution) or escalate (escalation)"
                 )
-            self.report(value.mark, message, "node-kind")
+            self.report(value.mark, message, NODE_KIND)
             self.fields(value, (), where, extra_allowed=ALL_NODE_KEYS)
             return None
         kind = kinds[0]
@@ -246,7 +297,7 @@ class _Reader:
             self.report(
                 dup.mark,
                 f'duplicate node id "{dup.value}"; each node needs its own id',
-                "duplicate-node",
+                DUPLICATE_NODE,
             )
         out: dict[str, Node] = {}
         for key, item in value.items:
@@ -254,7 +305,7 @@ class _Reader:
                 self.report(
                     key.mark,
                     f'node id "{key.value}" must be lower-case letters, digits and hyphens',
-                    "invalid-id",
+                    INVALID_ID,
                 )
             before = len(self.problems)
             node = self.node(key, item)

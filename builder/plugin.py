@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -36,6 +34,7 @@ from builder.pages import (
 from builder.plugin_config import FastpathConfig
 from builder.preview_trees import load_preview
 from builder.problems import Problem
+from builder.rules.registry import RuleSettingError, rule_levels
 from builder.urls import relative_url, tree_page_path
 
 log = logging.getLogger("mkdocs.plugins.fastpath")
@@ -48,7 +47,6 @@ LICENSES = ("vendor/mermaid.LICENSE", "vendor/iframe-worker.LICENSE")
 OFFLINE_SHIM = "vendor/iframe-worker-shim.js"
 HEAD_SCRIPT = "claim-query.js"
 SEARCH_BOX_MARKER = "data-fp-search"
-PREVIEW_ENV = "FASTPATH_PREVIEW"  # set by `fastpath preview`
 
 
 class FastpathPlugin(BasePlugin[FastpathConfig]):
@@ -60,21 +58,14 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.preview_problems: list[Problem] = []
         self.page_trees: dict[str, Tree] = {}  # generated page -> the tree it shows
         self.site = SiteContext({})
-        self.on_trees: Callable[[list[Tree]], None] | None = None  # see site_build
         self.root = Path.cwd()
+        self._loaded = False
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        self.config.preview = self.config.preview or os.environ.get(PREVIEW_ENV, "")
-        if self.config.preview:
-            self._load_preview()
-        else:
-            self.trees = self._checked_trees()
-            if self.on_trees is not None:
-                self.on_trees(self.trees)
+        self.load_trees(config)
         for name in SCRIPTS:
             config.extra_javascript.append(f"{ASSET_DIR}/{name}")
         for name in STYLES:
@@ -84,9 +75,29 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         config.nav = None if self.config.preview else self._nav(config.nav)
         return config
 
-    @staticmethod
-    def _offline(config: MkDocsConfig) -> bool:
+    def load_trees(self, config: MkDocsConfig) -> list[Tree]:
+        """Load and check the trees (once), as this project's options say; PluginError on
+        errors. The build calls it early, to index the trees while the pages are built."""
+        if not self._loaded:
+            self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+            if self.config.preview:
+                self._load_preview()
+            else:
+                self.trees = self._checked_trees(strict=bool(config.strict))
+            self._loaded = True
+        return self.trees
+
+    def _offline(self, config: MkDocsConfig) -> bool:
+        """Whether this is a copy for reading from disk; `offline: true` turns the theme's
+        offline plugin on."""
         offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+        if self.config.offline:
+            if offline is None:
+                raise PluginError(
+                    "fastpath: offline: true needs the theme's offline plugin in mkdocs.yml "
+                    "(plugins: - offline)"
+                )
+            offline.config.enabled = True
         return bool(offline and offline.config.get("enabled", True))
 
     @staticmethod
@@ -99,7 +110,15 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         config.theme["features"] = [f for f in features if f != "navigation.instant"]
 
     def _options(self) -> CheckOptions:
-        return CheckOptions(max_review_age_days=self.config.max_review_age, today=date.today())
+        try:
+            levels = rule_levels({str(k): str(v) for k, v in self.config.rules.items()})
+        except RuleSettingError as e:
+            raise PluginError(f"fastpath: rules: {e}") from None
+        return CheckOptions(
+            max_review_age_days=self.config.max_review_age,
+            today=date.today(),
+            rule_levels=levels,
+        )
 
     def _load_preview(self) -> None:
         tree_file = Path(self.config.preview)
@@ -112,17 +131,19 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         for problem in self.preview_problems:
             log.warning(problem.format_text())
 
-    def _checked_trees(self) -> list[Tree]:
+    def _checked_trees(self, strict: bool) -> list[Tree]:
         trees_dir = self.root / self.config.trees_dir
         if not trees_dir.is_dir():
             raise PluginError(f"fastpath: trees folder not found: {trees_dir}")
         result = check_paths([trees_dir], self._options())
         for problem in result.warnings:
             log.warning(problem.format_text())
-        if result.errors:
-            lines = "\n".join(p.format_text() for p in result.errors)
+        # In strict mode warnings fail too (MkDocs counts only those logged while it builds).
+        failing = result.problems if strict else result.errors
+        if failing:
+            lines = "\n".join(p.format_text() for p in failing)
             raise PluginError(
-                f"fastpath: {len(result.errors)} error(s) in the decision "
+                f"fastpath: {len(failing)} problem(s) in the decision "
                 f"trees; nothing was built:\n{lines}"
             )
         return result.trees
@@ -184,6 +205,10 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             return "../" + Path(tree.path).resolve().relative_to(self.root).as_posix()
         except ValueError:
             return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # `mkdocs serve` keeps plugin instances across rebuilds: read the trees afresh.
+        self._loaded = False
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Tree pages get their compiled tree; the page with the error-code box, a head script

@@ -18,3 +18,7 @@ class FastpathConfig(base.Config):
     """Systems with more trees list only their index page in the navigation."""
     preview = c.Type(str, default="")
     """One tree file to preview: only its page is built, and its problems show on the page."""
+    offline = c.Type(bool, default=False)
+    """Build a copy that works opened from disk: turns on the theme's offline plugin."""
+    rules = c.Type(dict, default={})
+    """Per-rule settings, e.g. `stale-review: error`; a warning rule may be off or error."""

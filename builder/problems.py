@@ -15,6 +15,18 @@ class Level(StrEnum):
     WARNING = "warning"
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A check, declared where it is made: its id, its level and what it catches.
+
+    `fastpath rules` lists them; a project may turn a warning rule off or up to an error.
+    """
+
+    id: str
+    level: Level
+    description: str
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
     """One finding, sortable by place: `path:line:col: level: message [rule]`."""
@@ -40,12 +52,14 @@ def _escape_github(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def error(pos: Pos, message: str, rule: str) -> Problem:
-    return Problem(pos, Level.ERROR, message, rule)
+def error(pos: Pos, message: str, rule: Rule) -> Problem:
+    """An error of the rule at pos."""
+    return Problem(pos, Level.ERROR, message, rule.id)
 
 
-def warning(pos: Pos, message: str, rule: str) -> Problem:
-    return Problem(pos, Level.WARNING, message, rule)
+def warning(pos: Pos, message: str, rule: Rule) -> Problem:
+    """A warning of the rule at pos."""
+    return Problem(pos, Level.WARNING, message, rule.id)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

@@ -11,33 +11,34 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build
+from mkdocs.commands.serve import serve
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import yaml_load
 
 from builder.model import Tree
+from builder.plugin import FastpathPlugin
 
 
 class SiteBuildError(Exception):
     """The site could not be built; the message says why (and where, for tree errors)."""
 
 
-def build_site(
+def load_site_config(
     config_file: Path,
-    site_dir: Path | None = None,
     *,
     strict: bool = False,
+    offline: bool = False,
     overrides: dict[str, Any] | None = None,
-    on_trees: Callable[[list[Tree]], None] | None = None,
-) -> tuple[Path, list[Tree]]:
-    """Build and publish the site; return where it was published and the trees in it.
+) -> MkDocsConfig:
+    """The project's MkDocs configuration, with the fastpath plugin's mode set.
 
-    `on_trees` is called with the checked trees as soon as they are known, before the pages
-    are built (`fastpath build` starts the search index there).
+    `offline` builds a copy that works opened from disk (the plugin's `offline` option).
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if not config_file.is_file():
@@ -46,13 +47,34 @@ def build_site(
         config = load_config(str(config_file), strict=strict, **(overrides or {}))
     except MkDocsException as e:
         raise SiteBuildError(f"{config_file}: {e}") from None
+    if offline:
+        fastpath_plugin(config).config.offline = True
+    return config
+
+
+def fastpath_plugin(config: MkDocsConfig) -> FastpathPlugin:
+    """The configuration's fastpath plugin; SiteBuildError if it has none."""
+    plugin = config.plugins.get("fastpath")
+    if not isinstance(plugin, FastpathPlugin):
+        raise SiteBuildError(f"{config.config_file_path}: the fastpath plugin is not configured")
+    return plugin
+
+
+def load_trees(config: MkDocsConfig) -> list[Tree]:
+    """The project's checked trees, as its plugin options say (SiteBuildError on errors)."""
+    try:
+        return fastpath_plugin(config).load_trees(config)
+    except MkDocsException as e:
+        raise SiteBuildError(str(e)) from None
+
+
+def build_site(config: MkDocsConfig, site_dir: Path | None = None) -> tuple[Path, list[Tree]]:
+    """Build and publish the site; return where it was published and the trees in it."""
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     config.site_dir = str(staging)
-    plugin = config.plugins.get("fastpath")
-    if plugin is not None and on_trees is not None:
-        plugin.on_trees = on_trees
+    plugin = fastpath_plugin(config)
     try:
         build(config)
     except (MkDocsException, SystemExit) as e:
@@ -64,8 +86,7 @@ def build_site(
         raise
     precompress(staging)
     _publish(staging, target)
-    trees: list[Tree] = list(getattr(plugin, "trees", []))
-    return target, trees
+    return target, list(plugin.trees)
 
 
 PRECOMPRESS_SUFFIXES = (".js", ".css", ".json")
@@ -106,3 +127,36 @@ def quiet_mkdocs_info(verbose: bool) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _plugins_with_preview(config_file: Path, tree_file: Path) -> dict[str, Any]:
+    """The project's `plugins` setting, with the fastpath plugin told to preview one tree.
+
+    In MkDocs' mapping form: `mkdocs serve` reloads the configuration on every save and
+    consumes the entries of the list form as it reads them.
+    """
+    with config_file.open("rb") as f:
+        raw = yaml_load(f)
+    plugins: dict[str, Any] = {}
+    for entry in raw.get("plugins") or []:
+        if isinstance(entry, dict):
+            plugins.update(entry)
+        else:
+            plugins[str(entry)] = {}
+    if isinstance(raw.get("plugins"), dict):
+        plugins = dict(raw["plugins"])
+    plugins["fastpath"] = {**(plugins.get("fastpath") or {}), "preview": str(tree_file.resolve())}
+    return plugins
+
+
+def serve_preview(tree_file: Path, config_file: Path, host: str, port: int) -> None:
+    """Serve one tree in the real theme (the plugin's `preview` option), reloading on save."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    quiet_mkdocs_info(verbose=False)
+    serve(
+        str(config_file),
+        livereload=True,
+        watch=[str(tree_file)],
+        dev_addr=f"{host}:{port}",
+        plugins=_plugins_with_preview(config_file, tree_file),
+    )

@@ -14,6 +14,77 @@ from typing import Any
 
 import yaml
 
+from builder.problems import Level, Rule
+
+FILE_TOO_LARGE = Rule(
+    "file-too-large",
+    Level.ERROR,
+    "the file is larger than the size cap (2 MiB unless --max-bytes says otherwise)",
+)
+BINARY_FILE = Rule(
+    "binary-file",
+    Level.ERROR,
+    "the file holds binary data, not text",
+)
+INVALID_UTF8 = Rule(
+    "invalid-utf8",
+    Level.ERROR,
+    "the file is not valid UTF-8",
+)
+EMPTY_FILE = Rule(
+    "empty-file",
+    Level.ERROR,
+    "the file is empty",
+)
+UNREADABLE = Rule(
+    "unreadable",
+    Level.ERROR,
+    "the file cannot be read at all",
+)
+MULTIPLE_DOCUMENTS = Rule(
+    "multiple-documents",
+    Level.ERROR,
+    "the file holds more than one YAML document",
+)
+YAML_ALIAS = Rule(
+    "yaml-alias",
+    Level.ERROR,
+    "YAML anchors and aliases are refused (they can multiply a small file into gigabytes)",
+)
+TOO_DEEP = Rule(
+    "too-deep",
+    Level.ERROR,
+    "the YAML nests deeper than any tree needs",
+)
+YAML_SYNTAX = Rule(
+    "yaml-syntax",
+    Level.ERROR,
+    "the file is not valid YAML",
+)
+NOT_A_MAPPING = Rule(
+    "not-a-mapping",
+    Level.ERROR,
+    "the top of the file is not a mapping of keys",
+)
+TAB_INDENT = Rule(
+    "tab-indent",
+    Level.ERROR,
+    "a tab is used for indentation; YAML needs spaces",
+)
+RULES = (
+    FILE_TOO_LARGE,
+    BINARY_FILE,
+    INVALID_UTF8,
+    EMPTY_FILE,
+    UNREADABLE,
+    MULTIPLE_DOCUMENTS,
+    YAML_ALIAS,
+    TOO_DEEP,
+    YAML_SYNTAX,
+    NOT_A_MAPPING,
+    TAB_INDENT,
+)
+
 try:  # libyaml is much faster; the pure-Python loader gives the same events.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -57,7 +128,7 @@ YNode = YScalar | YSeq | YMap
 class SourceError(Exception):
     """A file that cannot be read as a YAML mapping, with where and why."""
 
-    def __init__(self, message: str, rule: str, mark: Mark = Mark(1, 1)) -> None:
+    def __init__(self, message: str, rule: Rule, mark: Mark = Mark(1, 1)) -> None:
         super().__init__(message)
         self.message = message
         self.rule = rule
@@ -77,15 +148,15 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         if size > max_bytes:
             raise SourceError(
                 f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a tree",
-                "file-too-large",
+                FILE_TOO_LARGE,
             )
         data = path.read_bytes()
     except OSError as e:
-        raise SourceError(f"cannot read file: {e.strerror or e}", "unreadable") from None
+        raise SourceError(f"cannot read file: {e.strerror or e}", UNREADABLE) from None
     if b"\x00" in data:
         raise SourceError(
             "binary file (contains NUL bytes); a tree is UTF-8 text",
-            "binary-file",
+            BINARY_FILE,
             _offset_mark(data, data.index(b"\x00")),
         )
     try:
@@ -93,14 +164,14 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except UnicodeDecodeError as e:
         raise SourceError(
             f"invalid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8",
-            "invalid-utf8",
+            INVALID_UTF8,
             _offset_mark(data, e.start),
         ) from None
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        raise SourceError("file is empty; a tree needs at least id, title and nodes", "empty-file")
+        raise SourceError("file is empty; a tree needs at least id, title and nodes", EMPTY_FILE)
     return text
 
 
@@ -124,7 +195,7 @@ def parse_yaml(text: str) -> YMap:
                 if documents > 1:
                     raise SourceError(
                         "more than one YAML document; a file holds one tree",
-                        "multiple-documents",
+                        MULTIPLE_DOCUMENTS,
                         _mark(event.start_mark),
                     )
                 continue
@@ -132,7 +203,7 @@ def parse_yaml(text: str) -> YMap:
                 raise SourceError(
                     "YAML anchors and aliases (& and *) are not allowed in trees; "
                     "write the value out",
-                    "yaml-alias",
+                    YAML_ALIAS,
                     _mark(event.start_mark),
                 )
             node: YNode | None = None
@@ -146,7 +217,7 @@ def parse_yaml(text: str) -> YMap:
                 if len(stack) >= MAX_DEPTH:
                     raise SourceError(
                         f"nesting deeper than {MAX_DEPTH} levels",
-                        "too-deep",
+                        TOO_DEEP,
                         _mark(event.start_mark),
                     )
                 new: YMap | YSeq = (
@@ -178,19 +249,19 @@ def parse_yaml(text: str) -> YMap:
         where = _offset_mark(text.encode(), len(text[:at].encode())) if at >= 0 else Mark(1, 1)
         raise SourceError(
             f"control character U+{e.character:04X} is not allowed in a tree; remove it",
-            "yaml-syntax",
+            YAML_SYNTAX,
             where,
         ) from None
     except yaml.YAMLError as e:
-        raise SourceError(f"YAML error: {e}", "yaml-syntax") from None
+        raise SourceError(f"YAML error: {e}", YAML_SYNTAX) from None
     if root is None:
-        raise SourceError("file is empty; a tree needs at least id, title and nodes", "empty-file")
+        raise SourceError("file is empty; a tree needs at least id, title and nodes", EMPTY_FILE)
     if not isinstance(root, YMap):
         kind = "a list" if isinstance(root, YSeq) else "a single value"
         raise SourceError(
             f"the top level is {kind}; a tree file must be a mapping "
             "(id: ..., title: ..., nodes: ...)",
-            "not-a-mapping",
+            NOT_A_MAPPING,
             root.mark,
         )
     return root
@@ -211,7 +282,7 @@ def _attach(
     key = pending_key[-1]
     if key is None:
         if not isinstance(node, YScalar):
-            raise SourceError("a mapping key must be a plain value", "yaml-syntax", node.mark)
+            raise SourceError("a mapping key must be a plain value", YAML_SYNTAX, node.mark)
         if node.value in seen_keys[-1]:
             parent.duplicates.append(node)
         seen_keys[-1].add(node.value)
@@ -227,13 +298,13 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> SourceError:
     # libyaml often says only "found character that cannot start any token": look at it.
     if "tab" in problem or _char_at(text, mark) == "\t":
         return SourceError(
-            "tab character used for indentation; indent with spaces", "tab-indent", _mark(mark)
+            "tab character used for indentation; indent with spaces", TAB_INDENT, _mark(mark)
         )
     if "maximum nesting depth" in problem:  # libyaml's own limit, met first in flow style
-        return SourceError(f"nesting deeper than {MAX_DEPTH} levels", "too-deep", _mark(mark))
+        return SourceError(f"nesting deeper than {MAX_DEPTH} levels", TOO_DEEP, _mark(mark))
     context = f" {e.context}" if e.context else ""
     return SourceError(
-        f"YAML syntax error:{context} {problem}".replace("  ", " "), "yaml-syntax", _mark(mark)
+        f"YAML syntax error:{context} {problem}".replace("  ", " "), YAML_SYNTAX, _mark(mark)
     )
 
 

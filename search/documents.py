@@ -123,7 +123,9 @@ def plain_text(markdown: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _claims(tree: Tree, codes: Iterable[Code], node_id: str) -> tuple[CodeClaim, ...]:
+def _claims(
+    tree: Tree, codes: Iterable[Code], node_id: str, directory_urls: bool
+) -> tuple[CodeClaim, ...]:
     claims = []
     for code in codes:
         key, alternates = code_keys(code.code)
@@ -134,7 +136,7 @@ def _claims(tree: Tree, codes: Iterable[Code], node_id: str) -> tuple[CodeClaim,
                 key,
                 tuple(alternates),
                 node_id,
-                step_url(tree, node_id, code.code),
+                step_url(tree, node_id, code.code, directory_urls),
             )
         )
     return tuple(claims)
@@ -161,7 +163,7 @@ def _join(lines: Iterable[str]) -> str:
     return " ".join(plain_text(line) for line in lines if line)
 
 
-def tree_document(tree: Tree) -> SearchDocument:
+def tree_document(tree: Tree, directory_urls: bool = True) -> SearchDocument:
     """The document of a whole tree: its codes land on the start step."""
     lines = [tree.summary, *_code_lines(tree.codes)]
     for node in tree.nodes.values():
@@ -176,12 +178,12 @@ def tree_document(tree: Tree) -> SearchDocument:
         title=plain_text(tree.title),
         symptoms=tuple(plain_text(s) for s in tree.symptoms),
         text=_join(lines),
-        url=tree_url(tree),
-        codes=_claims(tree, tree.codes, tree.start),
+        url=tree_url(tree, directory_urls),
+        codes=_claims(tree, tree.codes, tree.start, directory_urls),
     )
 
 
-def step_document(tree: Tree, node: Node) -> SearchDocument:
+def step_document(tree: Tree, node: Node, directory_urls: bool = True) -> SearchDocument:
     """The document of one step that claims codes: a search hit opens the tree there."""
     return SearchDocument(
         doc_id=f"{tree.id}#{node.id}",
@@ -193,15 +195,22 @@ def step_document(tree: Tree, node: Node) -> SearchDocument:
         title=plain_text(node.label),
         symptoms=(),
         text=_join(_node_lines(node)),
-        url=step_url(tree, node.id),
-        codes=_claims(tree, node.codes, node.id),
+        url=step_url(tree, node.id, directory_urls=directory_urls),
+        codes=_claims(tree, node.codes, node.id, directory_urls),
     )
 
 
-def documents_from_trees(trees: Iterable[Tree]) -> list[SearchDocument]:
-    """Every document of the knowledge base: each tree, then each of its code-claiming steps."""
+def documents_from_trees(
+    trees: Iterable[Tree], directory_urls: bool = True
+) -> list[SearchDocument]:
+    """Every document of the knowledge base: each tree, then each of its code-claiming steps.
+
+    URLs are those of a site built with `use_directory_urls` as given (MkDocs' default: on).
+    """
     documents: list[SearchDocument] = []
     for tree in sorted(trees, key=lambda t: t.id):
-        documents.append(tree_document(tree))
-        documents.extend(step_document(tree, node) for node in tree.nodes.values() if node.codes)
+        documents.append(tree_document(tree, directory_urls))
+        documents.extend(
+            step_document(tree, node, directory_urls) for node in tree.nodes.values() if node.codes
+        )
     return documents

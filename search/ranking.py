@@ -1,19 +1,108 @@
-"""Put code hits and word hits in one order, and score them on one scale.
+"""Ranking: put code hits and word hits in one order, on one scale, as results.
 
 An exact code hit ranks above everything, then a code typed without its prefix (`0042` for
 `DCM-0042`), then documents matching all words, then documents matching some. Scores follow
 the order: 1.0 exact code, 0.9 looser code, (0.4, 0.8] all words, (0, 0.4) some words.
+Snippets are short plain-text excerpts showing why a document matched (never HTML: callers
+escape them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from search.documents import CodeClaim, SearchDocument
 from search.engine import EngineSearcher, WordMatch
 from search.query import CodeCandidate, QueryPlan
-from search.results import SearchHit, SearchResults
-from search.snippets import code_snippet, word_snippet
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One result: where to go (URL relative to the site root) and why it matched."""
+
+    title: str
+    tree: str
+    tree_title: str
+    system: str
+    step: str
+    url: str
+    matched_code: str | None
+    code_message: str | None
+    snippet: str
+    score: float
+    kind: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "tree": self.tree,
+            "tree_title": self.tree_title,
+            "system": self.system,
+            "step": self.step,
+            "url": self.url,
+            "matched_code": self.matched_code,
+            "code_message": self.code_message,
+            "snippet": self.snippet,
+            "score": self.score,
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """The answer to one query.
+
+    `normalised` is the canonical code key the query was read as (`0x0000a700` -> `A700`,
+    `error 0xA801` -> `A801`), or None when it was read as words only.
+    """
+
+    query: str
+    normalised: str | None
+    hits: tuple[SearchHit, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "normalised": self.normalised,
+            "results": [hit.to_json() for hit in self.hits],
+        }
+
+
+SNIPPET_LENGTH = 160
+
+
+def _window(text: str, start: int, length: int) -> str:
+    """About `length` characters of text around `start`, cut at spaces, with ellipses."""
+    if len(text) <= length:
+        return text
+    begin = max(0, start - length // 4)
+    if begin:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < start else begin
+    end = min(len(text), begin + length)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > start else end
+    return ("…" if begin else "") + text[begin:end].strip() + ("…" if end < len(text) else "")
+
+
+def word_snippet(texts: list[str], words: tuple[str, ...], length: int = SNIPPET_LENGTH) -> str:
+    """An excerpt of the first text that contains a query word (by prefix), else the first."""
+    stems = [w[: max(3, len(w) - 2)] for w in words if w]
+    for text in texts:
+        lowered = text.lower()
+        found = [i for i in (lowered.find(s) for s in stems) if i >= 0]
+        if found:
+            return _window(text, min(found), length)
+    first = next((t for t in texts if t), "")
+    return _window(first, 0, length)
+
+
+def code_snippet(code: str, message: str) -> str:
+    """The code with its official meaning: `0xA801: Refused: Move Destination unknown`."""
+    return f"{code}: {message}" if message else code
+
 
 EXACT_CODE_SCORE = 1.0
 LOOSE_CODE_SCORE = 0.9

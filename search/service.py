@@ -1,15 +1,50 @@
-"""One search, start to finish: check the request, lease a searcher, rank the hits."""
+"""One search, start to finish: check the request, lease a searcher, rank the hits.
+
+Recent answers are kept per index build (in an outage many people type the same code).
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import replace
 
 from builder.urls import system_slug
-from search.cache import ResultCache
-from search.live import LiveIndex
 from search.query import QueryError, parse_query
-from search.ranking import run_search
-from search.results import SearchResults
+from search.ranking import SearchResults, run_search
+from search.store.live import LiveIndex
+
+DEFAULT_SIZE = 4096
+
+
+class ResultCache:
+    """A thread-safe LRU of search results; keys include the build, so a rebuild starts fresh."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, SearchResults] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> SearchResults | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: Hashable, results: SearchResults) -> None:
+        with self._lock:
+            self._entries[key] = results
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50

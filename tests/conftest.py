@@ -23,7 +23,7 @@ FASTPATH = Path(sys.executable).parent / "fastpath"
 _MEASURED_CLI = """
 import json, resource, sys, time
 report, args = sys.argv[1], sys.argv[2:]
-from builder.cli import main
+from fastpath.cli import main
 start = time.process_time()
 try:
     main.main(args, prog_name="fastpath")

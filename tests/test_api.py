@@ -9,12 +9,12 @@ from urllib.parse import quote
 import pytest
 
 from builder.check import check_paths
-from search.app import FastpathApp, create_app
 from search.documents import documents_from_trees
-from search.generations import current_build
-from search.index import build_index
-from search.security import SECURITY_HEADERS
-from search.testing import WSGIResponse, call_wsgi
+from search.store.builds import current_build
+from search.store.publish import build_index
+from search.web.app import FastpathApp, create_app
+from search.web.security import SECURITY_HEADERS
+from search.web.testing import WSGIResponse, call_wsgi
 
 DATA = Path(__file__).parent / "data" / "search"
 SITE = DATA / "site"

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.check import check_paths
-from search.app import FastpathApp, create_app
-from search.index import build_index
 from search.query import MAX_QUERY_LENGTH
-from search.testing import call_wsgi
+from search.store.publish import build_index
+from search.web.app import FastpathApp, create_app
+from search.web.testing import call_wsgi
 
 DATA = Path(__file__).parent / "data" / "search"
 

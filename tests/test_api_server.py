@@ -14,13 +14,13 @@ import requests
 from click.testing import CliRunner
 
 from builder.check import check_paths
-from builder.cli import main
 from builder.model import Tree
-from search.app import create_app
-from search.generations import current_build
-from search.index import build_index
-from search.security import SECURITY_HEADERS
-from search.testing import running_server
+from fastpath.cli import main
+from search.store.builds import current_build
+from search.store.publish import build_index
+from search.web.app import create_app
+from search.web.security import SECURITY_HEADERS
+from search.web.testing import running_server
 
 DATA = Path(__file__).parent / "data" / "search"
 

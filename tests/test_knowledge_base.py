@@ -11,9 +11,9 @@ import pytest
 from builder.check import CheckResult, check_paths
 from builder.expert import expert_path
 from builder.model import Tree
-from search.index import build_index
-from search.live import LiveIndex
 from search.service import search_index
+from search.store.live import LiveIndex
+from search.store.publish import build_index
 
 TREES = Path(__file__).resolve().parent.parent / "decision_trees"
 RESULT: CheckResult = check_paths([TREES])

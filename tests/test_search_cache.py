@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.check import check_paths
-from search.cache import ResultCache
-from search.index import build_index
-from search.live import LiveIndex
-from search.results import SearchResults
-from search.service import search_index
+from search.ranking import SearchResults
+from search.service import ResultCache, search_index
+from search.store.live import LiveIndex
+from search.store.publish import build_index
 
 TREES = Path(__file__).parent / "data" / "search" / "trees"
 

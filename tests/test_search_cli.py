@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from builder.cli import main
-from search.generations import current_build
+from fastpath.cli import main
+from search.store.builds import current_build
 
 DATA = Path(__file__).parent / "data" / "search"
 TREES = DATA / "trees"

@@ -11,11 +11,11 @@ import pytest
 
 from builder.check import check_paths
 from builder.model import Tree
-from search import generations
-from search.generations import POINTER, current_build, list_builds, prune_builds
-from search.index import IndexBuildError, build_index
-from search.live import LiveIndex, NoIndexError
 from search.service import search_index
+from search.store import builds as generations
+from search.store.builds import POINTER, current_build, list_builds, prune_builds
+from search.store.live import LiveIndex, NoIndexError
+from search.store.publish import IndexBuildError, build_index
 
 TREES = Path(__file__).parent / "data" / "search" / "trees"
 
@@ -66,7 +66,7 @@ def test_a_failed_build_changes_nothing(
         (folder / "half-written").write_text("x")
         raise OSError("disk full")
 
-    monkeypatch.setattr("search.index.write_engine_index", broken_writer)
+    monkeypatch.setattr("search.store.publish.write_engine_index", broken_writer)
     with pytest.raises(IndexBuildError, match="disk full"):
         build_index(trees, tmp_path)
     assert current_build(tmp_path) == good

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from builder.check import check_paths
-from search.index import build_index
-from search.live import LiveIndex
-from search.results import SearchResults
+from search.ranking import SearchResults
 from search.service import search_index
+from search.store.live import LiveIndex
+from search.store.publish import build_index
 
 TREES = Path(__file__).parent / "data" / "search" / "trees"
 PACS = "trees/pacs-viewer/pacs-images-not-loading/"

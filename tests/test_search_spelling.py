@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.spelling import Vocabulary, edit_distance
+from search.engine.spelling import Vocabulary, edit_distance
 
 
 @pytest.mark.parametrize(

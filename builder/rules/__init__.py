@@ -1,4 +1,7 @@
-"""The checks run on every tree: one module per rule, each a generator of problems."""
+"""The checks run on the trees: one module per group of rules, each check a generator.
+
+`builder.rules.registry` lists every rule and check; add a new check there.
+"""
 
 from __future__ import annotations
 
@@ -20,3 +23,6 @@ class CheckContext:
 
 
 TreeRule = Callable[[Tree, CheckContext], Iterator[Problem]]
+"""A check of one tree."""
+KnowledgeBaseRule = Callable[[list[Tree]], Iterator[Problem]]
+"""A check across all trees of the knowledge base."""

@@ -6,8 +6,23 @@ from collections.abc import Iterator
 
 from builder.expert import expert_path
 from builder.model import Kind, Tree
-from builder.problems import Problem, error, warning
+from builder.problems import Level, Problem, Rule, error, warning
 from builder.rules import CheckContext
+
+EXPERT_ANSWER = Rule(
+    "expert-answer",
+    Level.ERROR,
+    "a basic question without exactly one expert answer (a warning on a non-basic question)",
+)
+EXPERT_LOOP = Rule(
+    "expert-loop",
+    Level.ERROR,
+    "the expert path goes round in circles",
+)
+RULES = (
+    EXPERT_ANSWER,
+    EXPERT_LOOP,
+)
 
 
 def check_expert_answers(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
@@ -22,14 +37,14 @@ def check_expert_answers(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
                 f'basic question "{node.id}" needs exactly one answer with '
                 f"expert: true (the answer an expert has already confirmed); "
                 f"found {count}",
-                "expert-answer",
+                EXPERT_ANSWER,
             )
         elif not node.basic and marked:
             yield warning(
                 marked[0].pos,
                 f'"expert: true" on question "{node.id}", which is '
                 "not basic: it has no effect (add basic: true or remove it)",
-                "expert-answer",
+                EXPERT_ANSWER,
             )
 
 
@@ -41,5 +56,5 @@ def check_expert_loop(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
             tree.start_pos,
             f"the expert path loops through basic checks ({steps}) "
             "and never reaches a non-basic step",
-            "expert-loop",
+            EXPERT_LOOP,
         )

@@ -6,7 +6,22 @@ from collections.abc import Iterator
 
 from builder.codes import normalise_code
 from builder.model import Pos, Tree
-from builder.problems import Problem, error, warning
+from builder.problems import Level, Problem, Rule, error, warning
+
+DUPLICATE_TREE_ID = Rule(
+    "duplicate-tree-id",
+    Level.ERROR,
+    "two trees with the same id",
+)
+DUPLICATE_CODE = Rule(
+    "duplicate-code",
+    Level.WARNING,
+    "the same code is claimed in two places",
+)
+RULES = (
+    DUPLICATE_TREE_ID,
+    DUPLICATE_CODE,
+)
 
 
 def check_unique_ids(trees: list[Tree]) -> Iterator[Problem]:
@@ -16,7 +31,7 @@ def check_unique_ids(trees: list[Tree]) -> Iterator[Problem]:
             yield error(
                 tree.id_pos or tree.pos,
                 f'tree id "{tree.id}" is already used by {first[tree.id].path}',
-                "duplicate-tree-id",
+                DUPLICATE_TREE_ID,
             )
         else:
             first[tree.id] = tree
@@ -39,5 +54,5 @@ def check_duplicate_codes(trees: list[Tree]) -> Iterator[Problem]:
                 f'code "{written}" is also claimed by {first_where} '
                 f'("{first_written}" at {first_pos}); search cannot tell which '
                 f"step handles it (here: {where})",
-                "duplicate-code",
+                DUPLICATE_CODE,
             )

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from builder.model import Tree, is_tree_link, tree_link_id
-from builder.problems import Problem, did_you_mean, error
+from builder.problems import Level, Problem, Rule, did_you_mean, error
 from builder.rules import CheckContext
+
+BROKEN_LINK = Rule(
+    "broken-link",
+    Level.ERROR,
+    'a `next` or `start` goes nowhere (with "did you mean")',
+)
+RULES = (BROKEN_LINK,)
 
 # Each hint compares the name with every candidate: a file with thousands of broken links
 # would otherwise take minutes. Past this many comparisons, links are reported without one.
@@ -25,9 +32,7 @@ def check_links(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     known = tree.nodes.keys() | tree.broken_nodes  # a malformed node exists all the same
     if tree.start not in known and tree.start_pos is not None:
         hint = hint_for(tree.start, tree.nodes)
-        yield error(
-            tree.start_pos, f'start node "{tree.start}" does not exist{hint}', "broken-link"
-        )
+        yield error(tree.start_pos, f'start node "{tree.start}" does not exist{hint}', BROKEN_LINK)
     for node in tree.nodes.values():
         for target, pos in node.targets:
             if is_tree_link(target):
@@ -37,12 +42,12 @@ def check_links(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
                     yield error(
                         pos,
                         f'"next" links to tree "{other}", which does not exist{hint}',
-                        "broken-link",
+                        BROKEN_LINK,
                     )
             elif target not in known:
                 hint = hint_for(target, tree.nodes)
                 yield error(
                     pos,
                     f'"next" goes to node "{target}", which does not exist{hint}',
-                    "broken-link",
+                    BROKEN_LINK,
                 )

@@ -5,9 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from builder.model import Kind, Tree
-from builder.problems import Problem, error
+from builder.problems import Level, Problem, Rule, error
 from builder.rules import CheckContext
 from builder.rules.graph import can_finish, reachable, successors
+
+UNREACHABLE = Rule(
+    "unreachable",
+    Level.ERROR,
+    "no path from `start` reaches the node",
+)
+DEAD_END = Rule(
+    "dead-end",
+    Level.ERROR,
+    "a question without answers",
+)
+CYCLE_NO_EXIT = Rule(
+    "cycle-no-exit",
+    Level.ERROR,
+    "a loop with no way out to a resolution or escalation",
+)
+RULES = (
+    UNREACHABLE,
+    DEAD_END,
+    CYCLE_NO_EXIT,
+)
 
 
 def check_unreachable(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
@@ -19,7 +40,7 @@ def check_unreachable(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
             yield error(
                 node.pos,
                 f'node "{node.id}" cannot be reached from start "{tree.start}"',
-                "unreachable",
+                UNREACHABLE,
             )
 
 
@@ -30,7 +51,7 @@ def check_dead_ends(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
                 node.pos,
                 f'question "{node.id}" has no answers: the user is stuck '
                 "here (add answers, or make it a resolution or escalation)",
-                "dead-end",
+                DEAD_END,
             )
 
 
@@ -60,7 +81,7 @@ def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         yield error(
             first.pos,
             f"cycle with no exit: {path}; add an answer that leads to a resolution or escalation",
-            "cycle-no-exit",
+            CYCLE_NO_EXIT,
         )
 
 

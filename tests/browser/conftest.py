@@ -23,7 +23,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect, sync_playwright
 
-from builder.site_build import build_site
+from builder.site_build import build_site, load_site_config
 
 ROOT = Path(__file__).resolve().parents[2]
 TREES_DIR = ROOT / "tests" / "data" / "site" / "trees"
@@ -121,7 +121,7 @@ def write_config(
 
 def build(folder: Path, **options: Any) -> Path:
     config = write_config(folder, **options)
-    site, trees = build_site(config, folder / "site")
+    site, trees = build_site(load_site_config(config), folder / "site")
     assert len(trees) == 4, f"expected the 4 fixture trees, built {[t.id for t in trees]}"
     return site
 

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from builder.check import check_paths
 from builder.codes import family_keys, normalise_code
-from search.app import create_app
-from search.index import build_index
-from search.testing import running_server
+from search.store.publish import build_index
+from search.web.app import create_app
+from search.web.testing import running_server
 
 TREES = Path(__file__).resolve().parent.parent / "data" / "site" / "trees"
 STEP_URL = re.compile(r"trees/fixture-viewer/fx-images-blank/\?code=0xB801#step-")

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from search.api import SearchAPI
-from search.cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
-from search.live import LiveIndex
-from search.security import is_suspicious_path, with_security_headers
-from search.site import not_found_app, site_app
+from search.service import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
+from search.store.live import LiveIndex
+from search.web.api import SearchAPI
+from search.web.security import is_suspicious_path, with_security_headers
+from search.web.static import not_found_app, site_app
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,22 +1,87 @@
-"""Searching a Whoosh index build: exact code keys and forgiving word queries.
+"""The Whoosh engine: its schema, writing one index build, and searching it.
 
-Queries are built from analysed tokens as query objects, never parsed from user text, so
-nothing a user types can be a syntax error. With `search.whoosh_index`, the only Whoosh code.
+The only module that imports Whoosh. Queries are built from analysed tokens as query objects,
+never parsed from user text, so nothing a user types can be a syntax error. Swapping the
+engine means writing this module again against the contract in `search.engine`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Or, Query, Term
 
 from search.documents import SearchDocument
 from search.engine import WordMatch
-from search.spelling import Vocabulary
-from search.whoosh_index import CODE_ALTERNATES, CODES, PAYLOAD, SYSTEM, TITLE, WORD_FIELDS
+from search.engine.spelling import Vocabulary
+
+# Field names, shared with the searcher.
+DOC_ID = "doc_id"
+SYSTEM = "system"
+CODES = "codes"
+CODE_ALTERNATES = "code_alternates"
+TITLE = "title"
+SYMPTOMS = "symptoms"
+TEXT_FIELD = "text"
+PAYLOAD = "payload"
+
+# How much a word in each field counts: title and symptoms say what the tree is about.
+WORD_FIELDS: dict[str, float] = {TITLE: 3.0, SYMPTOMS: 2.0, TEXT_FIELD: 1.0}
+
+
+def build_schema() -> Schema:
+    """Codes are exact keywords; titles, symptoms and text are stemmed words."""
+    words = StemmingAnalyzer()
+    return Schema(
+        **{
+            DOC_ID: ID(stored=True, unique=True),
+            SYSTEM: ID(),
+            CODES: KEYWORD(lowercase=False, scorable=False),
+            CODE_ALTERNATES: KEYWORD(lowercase=False, scorable=False),
+            TITLE: TEXT(analyzer=words),
+            SYMPTOMS: TEXT(analyzer=words),
+            TEXT_FIELD: TEXT(analyzer=words),
+            PAYLOAD: STORED(),
+        }
+    )
+
+
+def _fields(document: SearchDocument) -> dict[str, str]:
+    alternates = {alt for claim in document.codes for alt in claim.alternates}
+    return {
+        DOC_ID: document.doc_id,
+        SYSTEM: document.system_slug,
+        CODES: " ".join(sorted({c.key for c in document.codes if c.key})),
+        CODE_ALTERNATES: " ".join(sorted(alternates)),
+        TITLE: document.title,
+        SYMPTOMS: "\n".join(document.symptoms),
+        TEXT_FIELD: document.text,
+        PAYLOAD: json.dumps(document.to_dict(), ensure_ascii=False),
+    }
+
+
+def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
+    """Write the documents as a new index in an existing, empty folder; return the count."""
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    count = 0
+    writer = ix.writer()
+    try:
+        for document in documents:
+            writer.add_document(**_fields(document))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    return count
+
 
 # A typo'd match counts for less than the word spelled right.
 FUZZY_WEIGHT = 0.5

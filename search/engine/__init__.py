@@ -1,8 +1,8 @@
 """The contract between Fastpath and its search engine, and which engine is used.
 
-The engine (today Whoosh, in `search.whoosh_index` and `search.whoosh_searcher`) stores and
-finds documents; ranking, snippets, URLs and everything users see are decided outside it,
-from plain data. Swapping engines means two new modules and the two imports below.
+The engine (today Whoosh, in `search.engine.whoosh_engine`) stores and finds documents;
+ranking, snippets, URLs and everything users see are decided outside it, from plain data.
+Swapping engines means one new module and the two imports below.
 """
 
 from __future__ import annotations
@@ -60,13 +60,13 @@ class EngineIndex(Protocol):
 
 def write_engine_index(documents: Iterable[SearchDocument], folder: Path) -> int:
     """Write the documents as a new index in an empty folder; return how many."""
-    from search.whoosh_index import write_index
+    from search.engine.whoosh_engine import write_index
 
     return write_index(documents, folder)
 
 
 def open_engine_index(folder: Path) -> EngineIndex:
     """Open the index build in a folder for searching."""
-    from search.whoosh_searcher import open_index
+    from search.engine.whoosh_engine import open_index
 
     return open_index(folder)

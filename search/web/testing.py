@@ -18,7 +18,7 @@ from urllib.parse import unquote_to_bytes
 from wsgiref.types import WSGIApplication
 from wsgiref.util import setup_testing_defaults
 
-from search.server import create_server
+from search.web.server import create_server
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.results import SearchHit, SearchResults
+from search.ranking import SearchHit, SearchResults
 
 MAX_CELL = 40
 HEADINGS = ("CODE", "TREE", "STEP", "LINK")

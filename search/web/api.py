@@ -22,11 +22,10 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 from wsgiref.types import StartResponse, WSGIEnvironment
 
-from search.cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
-from search.cache import ResultCache
-from search.live import LiveIndex, NoIndexError
 from search.query import QueryError
-from search.service import DEFAULT_LIMIT, MAX_LIMIT, search_index
+from search.service import DEFAULT_LIMIT, MAX_LIMIT, ResultCache, search_index
+from search.service import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
+from search.store.live import LiveIndex, NoIndexError
 
 log = logging.getLogger(__name__)
 

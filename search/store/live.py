@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.engine import EngineIndex, EngineSearcher, open_engine_index
-from search.generations import current_name
+from search.store.builds import current_name
 
 log = logging.getLogger(__name__)
 

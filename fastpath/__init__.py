@@ -1,0 +1,1 @@
+"""The `fastpath` command line: a thin layer that composes `builder/` and `search/`."""
