@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
-from wsgiref.types import StartResponse, WSGIEnvironment
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from search.query import QueryError
 from search.service import DEFAULT_LIMIT, MAX_LIMIT, ResultCache, search_index
@@ -69,41 +70,28 @@ def _parameters(environ: WSGIEnvironment) -> dict[str, str]:
 
 
 def _limit(params: dict[str, str]) -> int:
+    """The limit as sent (its range is checked with the rest of the search)."""
     text = params.get("limit", "")
     if text == "":
         return DEFAULT_LIMIT
-    if not _LIMIT.match(text) or not 1 <= int(text) <= MAX_LIMIT:
+    if not _LIMIT.match(text):
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 
 
+Answer = tuple[int, dict[str, Any]]
+"""A view's answer: HTTP status and the JSON body."""
+
+
 class SearchAPI:
-    """The WSGI app answering under /api/."""
+    """The JSON views of the search: each takes the request and returns an `Answer`."""
 
     def __init__(self, live: LiveIndex, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
         self.live = live
         self.cache = ResultCache(cache_size) if cache_size > 0 else None
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        method = str(environ.get("REQUEST_METHOD", "GET"))
-        path = str(environ.get("PATH_INFO", ""))
-        headers: list[tuple[str, str]] = []
-        try:
-            if path not in ("/api/search", "/api/health"):
-                status, body = 404, {"error": f"no such API endpoint: {path[:100]}"}
-            elif method not in ("GET", "HEAD"):
-                status, body = 405, {"error": "use GET"}
-                headers.append(("Allow", "GET, HEAD"))
-            elif path == "/api/search":
-                status, body = self._search(environ)
-            else:
-                status, body = self._health()
-        except Exception:  # the last line of defence: log it, answer in JSON
-            log.exception("search API failed on %s", path[:100])
-            status, body = 500, {"error": "internal error; the server log has the details"}
-        return self._respond(start_response, status, body, headers, method == "HEAD")
-
-    def _search(self, environ: WSGIEnvironment) -> tuple[int, dict[str, Any]]:
+    def search(self, environ: WSGIEnvironment) -> Answer:
+        """`GET /api/search?q=&limit=&system=`."""
         try:
             params = _parameters(environ)
             if "q" not in params:
@@ -117,7 +105,8 @@ class SearchAPI:
             return 503, {"error": str(e)}
         return 200, results.to_json()
 
-    def _health(self) -> tuple[int, dict[str, Any]]:
+    def health(self, environ: WSGIEnvironment) -> Answer:
+        """`GET /api/health`: whether an index is being served, and which."""
         try:
             with self.live.lease() as lease:
                 count = lease.searcher.document_count()
@@ -125,22 +114,60 @@ class SearchAPI:
         except NoIndexError as e:
             return 503, {"status": "no-index", "documents": 0, "index": None, "error": str(e)}
 
-    @staticmethod
-    def _respond(
-        start_response: StartResponse,
-        status: int,
-        body: dict[str, Any],
-        headers: list[tuple[str, str]],
-        head: bool,
-    ) -> list[bytes]:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        start_response(
-            f"{status} {_REASONS[status]}",
-            [
-                ("Content-Type", "application/json; charset=utf-8"),
-                ("Content-Length", str(len(data))),
-                ("Cache-Control", "no-store"),
-                *headers,
-            ],
-        )
-        return [] if head else [data]
+
+JsonView = Callable[[WSGIEnvironment], Answer]
+
+
+@dataclass(frozen=True, slots=True)
+class JsonRoute:
+    """An API endpoint: the view and the methods it answers."""
+
+    view: JsonView
+    methods: tuple[str, ...] = ("GET", "HEAD")
+
+
+def json_app(routes: Mapping[str, JsonRoute]) -> WSGIApplication:
+    """A WSGI app answering the routes (path -> route) in JSON, and every other path with 404.
+
+    Nothing a client sends gets a traceback: an unexpected error is logged and answered 500.
+    """
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        path = str(environ.get("PATH_INFO", ""))
+        headers: list[tuple[str, str]] = []
+        route = routes.get(path)
+        try:
+            if route is None:
+                status, body = 404, {"error": f"no such API endpoint: {path[:100]}"}
+            elif method not in route.methods:
+                status, body = 405, {"error": f"use {' or '.join(route.methods)}"}
+                headers.append(("Allow", ", ".join(route.methods)))
+            else:
+                status, body = route.view(environ)
+        except Exception:  # the last line of defence: log it, answer in JSON
+            log.exception("API failed on %s", path[:100])
+            status, body = 500, {"error": "internal error; the server log has the details"}
+        return _respond(start_response, status, body, headers, method == "HEAD")
+
+    return app
+
+
+def _respond(
+    start_response: StartResponse,
+    status: int,
+    body: dict[str, Any],
+    headers: list[tuple[str, str]],
+    head: bool,
+) -> list[bytes]:
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    start_response(
+        f"{status} {_REASONS[status]}",
+        [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+            *headers,
+        ],
+    )
+    return [] if head else [data]

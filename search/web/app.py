@@ -9,7 +9,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from search.service import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from search.store.live import LiveIndex
-from search.web.api import SearchAPI
+from search.web.api import JsonRoute, SearchAPI, json_app
 from search.web.security import is_suspicious_path, with_security_headers
 from search.web.static import not_found_app, site_app
 
@@ -33,7 +33,14 @@ def create_app(
 ) -> FastpathApp:
     """Serve the built site and search its index, picking up rebuilds of both."""
     live = LiveIndex(index_dir, check_interval)
-    api = SearchAPI(live, cache_size)
+    search = SearchAPI(live, cache_size)
+    # Every endpoint, in one table: add a new one here.
+    api = json_app(
+        {
+            "/api/search": JsonRoute(search.search),
+            "/api/health": JsonRoute(search.health),
+        }
+    )
     site = site_app(site_dir)
     not_found = not_found_app(site_dir)
 
