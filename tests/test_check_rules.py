@@ -17,44 +17,14 @@ import pytest
 
 from builder.check import CheckOptions, CheckResult, check_paths
 from builder.problems import Level, Problem
+from builder.rules.registry import RULES as REGISTRY
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 TODAY = date(2026, 11, 29)
 
-# The rules a tree file can break, as the issue lists them.
-RULES = {
-    # reading the file (builder/yamlsource.py)
-    "file-too-large",
-    "binary-file",
-    "invalid-utf8",
-    "empty-file",
-    "yaml-alias",
-    "too-deep",
-    "tab-indent",
-    "not-a-mapping",
-    "yaml-syntax",
-    "multiple-documents",
-    # the shape of the tree (builder/parse.py)
-    "unknown-key",
-    "missing-key",
-    "wrong-type",
-    "empty-value",
-    "invalid-id",
-    "duplicate-key",
-    "duplicate-node",
-    "node-kind",
-    # the rules (builder/rules/)
-    "broken-link",
-    "unreachable",
-    "dead-end",
-    "cycle-no-exit",
-    "expert-answer",
-    "expert-loop",
-    "id-mismatch",
-    "stale-review",
-    "duplicate-tree-id",
-    "duplicate-code",
-}
+# Every rule the checker declares (builder/rules/registry.py) needs a case here, but for a
+# file the system cannot read, which no fixture file can be (tested below).
+RULES = set(REGISTRY) - {"unreadable"}
 
 Expected = list[tuple[int, int, str]] | list[tuple[str, int, int, str]]
 
@@ -313,3 +283,15 @@ def test_a_misspelt_key_in_a_real_tree_is_one_line_each(tmp_path: Path) -> None:
     questions = text.count("    answers:")
     result = check_paths([typo], CheckOptions(today=TODAY))
     assert [p.rule for p in result.problems] == ["unknown-key"] * questions
+
+
+def test_a_file_that_cannot_be_read_is_one_located_problem(tmp_path: Path) -> None:
+    from builder.check import load_tree
+
+    folder = tmp_path / "not-a-file.yaml"
+    folder.mkdir()
+    tree, problems = load_tree(folder)
+    assert tree is None
+    assert [(p.pos.line, p.pos.col, p.level, p.rule) for p in problems] == [
+        (1, 1, Level.ERROR, "unreadable")
+    ]

@@ -64,3 +64,14 @@ def test_reference_keys_and_required_flags_match_the_schema() -> None:
 def test_home_page_links_both_guides() -> None:
     home = (DOCS / "index.md").read_text(encoding="utf-8")
     assert "(support.md)" in home and "(authoring.md)" in home
+
+
+def test_rule_table_is_the_registry() -> None:
+    """docs/authoring.md lists exactly the rules the checker declares, as `fastpath rules`."""
+    from click.testing import CliRunner
+
+    from fastpath.cli import main
+
+    printed = CliRunner().invoke(main, ["rules", "--markdown"]).output
+    text = (DOCS / "authoring.md").read_text(encoding="utf-8")
+    assert printed.strip() in text
