@@ -25,7 +25,7 @@ def project(tmp_path: Path, rules: str) -> Path:
     trees.mkdir(parents=True)
     shutil.copy(STALE, trees / "stale-review.yaml")
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace(
+    text = text.replace("trees_dir: decision_trees", f"trees_dir: decision_trees{rules}")
         "      trees_dir: decision_trees", f"      trees_dir: decision_trees{rules}"
     )
     (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
