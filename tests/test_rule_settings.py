@@ -26,8 +26,6 @@ def project(tmp_path: Path, rules: str) -> Path:
     shutil.copy(STALE, trees / "stale-review.yaml")
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("trees_dir: decision_trees", f"trees_dir: decision_trees{rules}")
-        "      trees_dir: decision_trees", f"      trees_dir: decision_trees{rules}"
-    )
     (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
     return tmp_path
 
