@@ -66,6 +66,8 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         if not self.config.enabled:
             return None
         self.load_trees(config)
+        if not config.repo_url:  # no repository, no "edit" pencil pointing nowhere
+            config.edit_uri = None
         for name in SCRIPTS:
             config.extra_javascript.append(f"{ASSET_DIR}/{name}")
         for name in STYLES:

@@ -43,14 +43,6 @@ def test_generates_tree_system_and_code_pages(built: Path) -> None:
     assert (built / "assets/fastpath/codes.js").read_text().startswith("window.fastpathCodes = ")
 
 
-def test_edit_link_points_at_the_tree_yaml(built: Path) -> None:
-    page = (built / "trees/pacs-viewer/viewer-blank/index.html").read_text(encoding="utf-8")
-    edit = (
-        "https://git.example.org/radiology-it/fastpath/-/edit/main/trees/sample/viewer-blank.yaml"
-    )
-    assert f'href="{edit}"' in page
-
-
 def test_nav_groups_trees_by_system(built: Path) -> None:
     home = (built / "index.html").read_text(encoding="utf-8")
     assert "PACS viewer" in home and "Workstation" in home
