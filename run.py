@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import venv
@@ -47,10 +48,38 @@ def run(*args: str) -> None:
         sys.exit(code)
 
 
+def _option(args: list[str], name: str, default: str) -> str:
+    """The value of `--name VALUE` or `--name=VALUE` in args, else the default."""
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return default
+
+
+def check_port_free(args: list[str]) -> None:
+    """Stop before a minute of installing and building if `serve` could not listen anyway."""
+    host, port = _option(args, "--host", "127.0.0.1"), _option(args, "--port", "8000")
+    if not port.isdigit():
+        return  # let `fastpath serve` explain a bad --port
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, int(port)))
+        except OSError as e:
+            sys.exit(
+                f"fastpath: cannot listen on {host}:{port} ({e.strerror or e}); "
+                f"another program may be using it. Pick another port: "
+                f"python3 run.py serve --port 8080"
+            )
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in ("serve", "test"):
         sys.exit("usage: python3 run.py serve [fastpath serve options] | test [pytest options]")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if argv[0] == "serve":
+        check_port_free(argv[1:])
     try:
         ensure_environment()
     except subprocess.CalledProcessError as e:
