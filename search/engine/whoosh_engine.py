@@ -18,7 +18,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Or, Query, Term
 
 from search.documents import SearchDocument
-from search.engine import WordMatch
+from search.engine.contract import WordMatch
 from search.engine.spelling import Vocabulary
 
 # Field names, shared with the searcher.

@@ -1,0 +1,56 @@
+"""The contract between Fastpath and its search engine: what an engine must offer.
+
+The engine (today Whoosh, in `search.engine.whoosh_engine`) stores and finds documents;
+ranking, snippets, URLs and everything users see are decided outside it, from plain data.
+Swapping engines means one new module and the two imports below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from search.documents import SearchDocument
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatch:
+    """A document found by words, with the engine's relevance score."""
+
+    document: SearchDocument
+    score: float
+    all_words: bool
+
+
+class EngineSearcher(Protocol):
+    """One open view of one index build; used by one thread at a time."""
+
+    def find_codes(self, keys: tuple[str, ...], system: str | None = None) -> list[SearchDocument]:
+        """Documents claiming any of the keys, as a canonical or a looser key."""
+        ...
+
+    def find_words(
+        self, words: tuple[str, ...], limit: int, system: str | None = None
+    ) -> list[WordMatch]:
+        """Documents matching the words, best first: all words before some words."""
+        ...
+
+    def document_count(self) -> int:
+        """How many documents the index holds."""
+        ...
+
+    def close(self) -> None:
+        """Release the files this searcher holds."""
+        ...
+
+
+class EngineIndex(Protocol):
+    """An opened index build, from which searchers are made."""
+
+    def searcher(self) -> EngineSearcher:
+        """A new searcher over this build."""
+        ...
+
+    def close(self) -> None:
+        """Release what the index itself holds (searchers are closed on their own)."""
+        ...
