@@ -267,7 +267,7 @@ class TreeMaker:
                 node.text = text.block()
             elif node.kind == "escalate":
                 node.text = f"{system.name} administrators"
-                node.contact = f"{system.team}, ext. {self.rng.randint(2000, 7999)}"
+                node.contact = slug(system.team)
                 node.include = [
                     "accession number",
                     "error code and its full message",
@@ -422,7 +422,23 @@ def generate_kb(
         codes.extend(tree_codes)
         phrases.extend(tree_phrases)
         nodes += count
+    write_contacts(trees_dir, [system for _, _, system in ids])
     return GeneratedKB(trees_dir, files, codes, phrases, nodes, len({s.name for _, _, s in ids}))
+
+
+def write_contacts(trees_dir: Path, systems: list[System]) -> None:
+    """contacts.yaml for the teams the trees hand over to (every tree has an escalation)."""
+    teams = sorted({system.team for system in systems})
+    lines = ["teams:"]
+    for number, team in enumerate(teams, start=5000):
+        lines += [
+            f"  {slug(team)}:",
+            f"    name: {_q(team)}",
+            f'    phone: "ext. {number}"',
+            '    hours: "24/7"',
+        ]
+    trees_dir.mkdir(parents=True, exist_ok=True)
+    (trees_dir / "contacts.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:

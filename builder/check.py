@@ -7,16 +7,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from builder.model import Pos, Tree
+from builder.contacts import Contacts, ContactScope, contact_scopes
+from builder.model import Tree
 from builder.parse import parse_tree
-from builder.problems import Level, Problem, error
+from builder.problems import Level, Problem
 from builder.rules import CheckContext
+from builder.rules.contacts import (
+    check_contacts_known,
+    check_duplicate_phones,
+    check_unused_teams,
+)
 from builder.rules.registry import KNOWLEDGE_BASE_CHECKS, TREE_CHECKS, apply_levels
-from builder.yamlsource import DEFAULT_MAX_BYTES, UNREADABLE, SourceError, load_file
+from builder.sourcefile import display_path, read_located
+from builder.yamlsource import DEFAULT_MAX_BYTES
 
 TREE_SUFFIXES = (".yaml", ".yml")
-# Files at the top of the knowledge base that are registries, not trees (trees live in
-# <system>/ folders): code families, teams and their contacts, outage notices.
+# Files at the top of a knowledge base that are registries, not trees (trees live in
+# <system>/ folders): code families, teams and their contacts, outage notices. They are never
+# read as trees, wherever they are, so a folder holding several knowledge bases checks cleanly.
 REGISTRY_FILES = frozenset({"families.yaml", "contacts.yaml", "notices.yaml"})
 
 
@@ -34,6 +42,7 @@ class CheckResult:
     trees: list[Tree]
     problems: list[Problem]
     files: int
+    contacts: Contacts | None = None  # the knowledge base's teams, for its pages
 
     @property
     def errors(self) -> list[Problem]:
@@ -52,39 +61,29 @@ def find_tree_files(paths: Iterable[Path]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.suffix in TREE_SUFFIXES
-                and p.is_file()
-                and not (p.parent == path and p.name in REGISTRY_FILES)
+                if p.suffix in TREE_SUFFIXES and p.is_file() and p.name not in REGISTRY_FILES
             )
         else:
             found.append(path)
     return found
 
 
-def display_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working folder where possible."""
-    try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def load_tree(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Tree | None, list[Problem]]:
     """Read and parse one tree file, turning unreadable input into a located problem."""
-    shown = display_path(path)
-    try:
-        root = load_file(path, max_bytes)
-    except SourceError as e:
-        return None, [error(Pos(shown, e.mark.line, e.mark.col), e.message, e.rule)]
-    except (RecursionError, MemoryError, ValueError) as e:  # last line of defence
-        return None, [error(Pos(shown, 1, 1), f"cannot read file: {type(e).__name__}", UNREADABLE)]
-    return parse_tree(root, shown)
+    root, problems = read_located(path, max_bytes)
+    if root is None:
+        return None, problems
+    return parse_tree(root, display_path(path))
 
 
 def check_trees(
-    trees: list[Tree], options: CheckOptions, extra_tree_ids: Iterable[str] = ()
+    trees: list[Tree],
+    options: CheckOptions,
+    extra_tree_ids: Iterable[str] = (),
+    scopes: Iterable[ContactScope] = (),
 ) -> list[Problem]:
-    """Run every rule on already-loaded trees."""
+    """Run every rule on already-loaded trees, and the contact rules on each scope (the
+    trees of one knowledge base and its contacts file; see contacts.contact_scopes)."""
     ctx = CheckContext(
         frozenset([t.id for t in trees] + list(extra_tree_ids)),
         options.today,
@@ -96,12 +95,17 @@ def check_trees(
             problems.extend(check(tree, ctx))
     for kb_check in KNOWLEDGE_BASE_CHECKS:
         problems.extend(kb_check(trees))
+    for scope in scopes:
+        problems.extend(check_contacts_known(scope.trees, scope.contacts, scope.expected_path))
+        problems.extend(check_unused_teams(scope.trees, scope.contacts))
+        problems.extend(check_duplicate_phones(scope.contacts))
     return apply_levels(problems, options.rule_levels)
 
 
 def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> CheckResult:
     """Load every tree file under the paths and check them all together."""
     options = options or CheckOptions()
+    paths = list(paths)
     files = find_tree_files(paths)
     trees: list[Tree] = []
     problems: list[Problem] = []
@@ -110,5 +114,9 @@ def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> C
         problems.extend(found)
         if tree is not None:
             trees.append(tree)
-    problems.extend(check_trees(trees, options))
-    return CheckResult(trees, sorted(set(problems)), len(files))
+    scopes, contact_problems = contact_scopes(trees, paths)
+    problems.extend(contact_problems)
+    problems.extend(check_trees(trees, options, (), scopes))
+    # The knowledge base's contacts, for its pages (the first, if the paths span several).
+    contacts = next((s.contacts for s in scopes if s.contacts is not None), None)
+    return CheckResult(trees, sorted(set(problems)), len(files), contacts)

@@ -66,7 +66,8 @@ class Node:
     next_pos: Pos | None = None
     support: str = ""
     codes: list[Code] = field(default_factory=list)
-    contact: str = ""
+    contact: str = ""  # a team id from contacts.yaml
+    contact_pos: Pos | None = None
     include: list[str] = field(default_factory=list)
 
     @property

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jinja2
 
 from builder.codes import normalise_code
+from builder.contacts import Team
 from builder.expert import expert_path
 from builder.flowchart import flowchart, flowchart_ids
 from builder.markdown_text import render_inline, render_markdown
@@ -71,6 +72,14 @@ class SiteContext:
 
     trees: dict[str, Tree]
     directory_urls: bool = True
+    teams: dict[str, Team] = field(default_factory=dict)  # contacts.yaml, by team id
+
+
+def contact_line(node: Node, site: SiteContext) -> str:
+    """What an escalation shows as its contact: the team resolved from contacts.yaml (the
+    bare id only if it is unknown, which the check reports)."""
+    team = site.teams.get(node.contact)
+    return team.display if team is not None else node.contact
 
 
 def _links(tree: Tree, node: Node, site: SiteContext) -> list[AnswerLink]:
@@ -151,6 +160,11 @@ def tree_body(tree: Tree, site: SiteContext) -> str:
                 n.id: render_markdown(n.support) for n in tree.nodes.values() if n.support
             },
             links={n.id: _links(tree, n, site) for n in tree.nodes.values()},
+            contact_lines={
+                n.id: contact_line(n, site)
+                for n in tree.nodes.values()
+                if n.kind is Kind.ESCALATION
+            },
             flowchart=flowchart(tree, {i: site.trees[i].title for i in linked if i in site.trees}),
         )
     )

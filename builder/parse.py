@@ -77,8 +77,9 @@ RULES = (
 _TYPE_NAMES = {YScalar: "a single value", YSeq: "a list", YMap: "a mapping"}
 
 
-class _Reader:
-    """Reads values of one file, collecting problems instead of stopping at the first."""
+class FieldReader:
+    """Reads the values of one file against declared fields, collecting every problem
+    instead of stopping at the first (trees and the registries beside them share it)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -285,6 +286,7 @@ class _Reader:
                 node.next_pos = self.pos(v.mark)
             elif name == "contact":
                 node.contact = self.string(v, f) or ""
+                node.contact_pos = self.pos(v.mark)
             elif name == "include":
                 node.include = self.strings(v, f)
         return node
@@ -318,7 +320,7 @@ class _Reader:
 
 def parse_tree(root: YMap, path: str) -> tuple[Tree | None, list[Problem]]:
     """Build a Tree from a parsed file; the tree is None when required parts are unusable."""
-    reader = _Reader(path)
+    reader = FieldReader(path)
     found = reader.fields(root, TREE_FIELDS, "the tree")
     spec = {f.name: f for f in TREE_FIELDS}
     values: dict[str, object] = {}

@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 
 from builder.check import CheckOptions, check_paths
 from builder.codetable import code_table_js
+from builder.contacts import Contacts
 from builder.model import Tree
 from builder.pages import (
     CODES_PAGE,
@@ -58,6 +59,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.preview_problems: list[Problem] = []
         self.page_trees: dict[str, Tree] = {}  # generated page -> the tree it shows
         self.site = SiteContext({})
+        self.contacts: Contacts | None = None  # contacts.yaml, shown on escalations
         self.root = Path.cwd()
         self._loaded = False
 
@@ -126,10 +128,10 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         tree_file = Path(self.config.preview)
         if not tree_file.is_file():
             raise PluginError(f"fastpath: no tree file at {tree_file}")
-        tree, self.linked, self.preview_problems = load_preview(
-            tree_file, self.root / self.config.trees_dir, self._options()
-        )
-        self.trees = [tree] if tree is not None else []
+        preview = load_preview(tree_file, self.root / self.config.trees_dir, self._options())
+        self.linked, self.preview_problems = preview.linked, preview.problems
+        self.contacts = preview.contacts
+        self.trees = [preview.tree] if preview.tree is not None else []
         for problem in self.preview_problems:
             log.warning(problem.format_text())
 
@@ -148,6 +150,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
                 f"fastpath: {len(failing)} problem(s) in the decision "
                 f"trees; nothing was built:\n{lines}"
             )
+        self.contacts = result.contacts
         return result.trees
 
     def _nav(self, nav: list[Any] | None) -> list[Any] | None:
@@ -166,7 +169,11 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         if not self.config.enabled:
             return None
         directory_urls = config.use_directory_urls
-        self.site = SiteContext({t.id: t for t in [*self.linked, *self.trees]}, directory_urls)
+        self.site = SiteContext(
+            {t.id: t for t in [*self.linked, *self.trees]},
+            directory_urls,
+            self.contacts.teams if self.contacts is not None else {},
+        )
         if self.config.preview:
             tree = self.trees[0] if self.trees else None
             content = preview_page(tree, self.preview_problems)

@@ -90,7 +90,12 @@ KIND_FIELDS: dict[Kind, tuple[Field, ...]] = {
     Kind.RESOLUTION: (Field("resolved", FieldType.TEXT, True, "What fixed it (a terminal step)."),),
     Kind.ESCALATION: (
         Field("escalate", FieldType.STRING, True, "Who takes over (a terminal step)."),
-        Field("contact", FieldType.STRING, True, "How to reach them."),
+        Field(
+            "contact",
+            FieldType.ID,
+            True,
+            "The team to call: a team id from contacts.yaml (its number and hours are shown).",
+        ),
         Field("include", FieldType.STRINGS, True, "What to give them."),
     ),
 }
@@ -99,4 +104,22 @@ KIND_KEYS: dict[str, Kind] = {fields[0].name: kind for kind, fields in KIND_FIEL
 ALL_NODE_KEYS: tuple[str, ...] = tuple(
     [f.name for f in NODE_COMMON_FIELDS]
     + [f.name for fields in KIND_FIELDS.values() for f in fields]
+)
+
+# contacts.yaml, at the top of the knowledge base: `teams:` maps a team id to these fields.
+CONTACTS_FIELDS: tuple[Field, ...] = (
+    Field("teams", FieldType.NODES, True, "The teams escalations hand over to, by id."),
+)
+
+TEAM_FIELDS: tuple[Field, ...] = (
+    Field("name", FieldType.STRING, True, "The team's name as callers know it."),
+    Field("phone", FieldType.STRING, True, "The number to call, e.g. ext. 4455."),
+    Field("hours", FieldType.STRING, True, "When that number is answered, e.g. 24/7."),
+    Field(
+        "after_hours",
+        FieldType.STRING,
+        False,
+        "Who is reached out of hours: a person's route (on-call pager or phone), not a queue.",
+    ),
+    Field("handles", FieldType.STRING, False, "What the team looks after."),
 )

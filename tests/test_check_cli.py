@@ -113,6 +113,13 @@ def test_all_problems_of_all_files_at_once(run_fastpath: RunFastpath) -> None:
         "broken-link/vpn-wont-connect.yaml",
         "duplicate-code/duplicate-code.yaml",  # named in the warning on the second place
         "duplicate-tree-id/a/duplicate-tree-id.yaml",  # the first use of the id is fine
+        # Each folder case is a knowledge base of its own, with its own contacts file (never
+        # read as a tree); its trees are fine, the problem is in the file or the first tree.
+        "broken-link/contacts.yaml",
+        "duplicate-code/contacts.yaml",
+        "duplicate-phone/display-fails-qa.yaml",
+        "missing-contacts/b-no-sound.yaml",
+        "unused-contact/viewer-frozen.yaml",
     }
     on_disk = {
         p.relative_to(REPO / INVALID).as_posix()
@@ -121,8 +128,8 @@ def test_all_problems_of_all_files_at_once(run_fastpath: RunFastpath) -> None:
     }
     assert files == {f"{INVALID.as_posix()}/{name}" for name in on_disk - quiet}
     # Every problem test_check_rules.py lists for each case, file-too-large's aside.
-    assert len(run.lines) == 45
-    assert run.stderr == "31 file(s), 22 tree(s): 42 error(s), 3 warning(s)\n"
+    assert len(run.lines) == 50
+    assert run.stderr == "36 file(s), 27 tree(s): 46 error(s), 4 warning(s)\n"
 
 
 def test_lines_sorted_by_file_then_numeric_line_and_column(run_fastpath: RunFastpath) -> None:
@@ -231,11 +238,18 @@ def test_default_path_is_decision_trees(run_fastpath: RunFastpath, tmp_path: Pat
     trees.mkdir(parents=True)
     for tree in (REPO / VALID).glob("*.yaml"):
         shutil.copy(tree, trees)
+    team = '  {0}:\n    name: {0}\n    phone: "ext. {1}"\n    hours: "24/7"\n'
+    contacts = trees.parent / "contacts.yaml"
+    contacts.write_text(
+        "teams:\n" + team.format("dictation-oncall", 1) + team.format("service-desk", 2)
+    )
     run = run_fastpath("check", *TODAY, cwd=tmp_path)
     assert run.exit_code == 0
     assert run.stderr == "2 file(s), 2 tree(s): 0 error(s), 0 warning(s)\n"
 
     shutil.copy(REPO / INVALID / "dead-end.yaml", trees)
+    with contacts.open("a") as more:
+        more.write(team.format("pacs-oncall", 3))
     run = run_fastpath("check", *TODAY, cwd=tmp_path)
     assert run.exit_code == 1
     assert keys(run.lines) == [("decision_trees/dictation/dead-end.yaml", 16, 3)]

@@ -86,6 +86,15 @@ EXPECTED: dict[str, Expected] = {
     "stale-review": [(6, 11, "stale-review")],
     "duplicate-tree-id": [("b/duplicate-tree-id.yaml", 1, 5, "duplicate-tree-id")],
     "duplicate-code": [("storage-full.yaml", 14, 15, "duplicate-code")],
+    "unknown-contact": [
+        (18, 14, "unknown-contact"),  # dictation-oncal (did you mean "dictation-oncall"?)
+        (22, 14, "unknown-contact"),  # radiology-manager
+    ],
+    "unused-contact": [("contacts.yaml", 6, 3, "unused-contact")],  # old-helpdesk
+    # Ext 4470 is ext. 4470; two teams with no number of ours are not a clash.
+    "duplicate-phone": [("contacts.yaml", 8, 12, "duplicate-phone")],
+    # Once, at the first escalation, however many there are.
+    "missing-contacts": [("a-wire-down.yaml", 11, 14, "missing-contacts")],
 }
 
 # The problems above that are warnings, not errors.
@@ -93,6 +102,7 @@ WARNINGS: dict[str, set[tuple[int, int]]] = {
     "stale-review": {(6, 11)},
     "expert-answer": {(20, 9)},  # expert: true on a question that is not basic
     "duplicate-code": {(14, 15)},
+    "unused-contact": {(6, 3)},
 }
 
 OPTIONS: dict[str, CheckOptions] = {
@@ -280,6 +290,8 @@ def test_a_misspelt_key_in_a_real_tree_is_one_line_each(tmp_path: Path) -> None:
     typo = tmp_path / source.name
     text = source.read_text(encoding="utf-8")
     typo.write_text(text.replace("    answers:", "    anwsers:"), encoding="utf-8")
+    # The knowledge base's contacts beside it, so its escalations name known teams.
+    (tmp_path / "contacts.yaml").write_bytes((source.parents[1] / "contacts.yaml").read_bytes())
     questions = text.count("    answers:")
     result = check_paths([typo], CheckOptions(today=TODAY))
     assert [p.rule for p in result.problems] == ["unknown-key"] * questions
@@ -295,3 +307,39 @@ def test_a_file_that_cannot_be_read_is_one_located_problem(tmp_path: Path) -> No
     assert [(p.pos.line, p.pos.col, p.level, p.rule) for p in problems] == [
         (1, 1, Level.ERROR, "unreadable")
     ]
+
+
+def test_unknown_contact_gets_did_you_mean() -> None:
+    result = check("unknown-contact")
+    assert problem_of(result, 18, 14).message == (
+        'contact "dictation-oncal" is not a team in tests/data/contacts.yaml '
+        '(did you mean "dictation-oncall"?)'
+    )
+
+
+def test_duplicate_phone_names_both_teams() -> None:
+    (problem,) = check("duplicate-phone").problems
+    assert problem.message == (
+        'teams "medical-physics" and "integration-oncall" have the same phone number '
+        '("Ext 4470"); give each team its own'
+    )
+
+
+def test_missing_contacts_says_where_the_file_belongs() -> None:
+    (problem,) = check("missing-contacts").problems
+    assert "(tests/data/invalid/missing-contacts/contacts.yaml)" in problem.message
+    assert '"desktop-support"' in problem.message
+
+
+def test_a_team_is_unused_only_when_the_whole_knowledge_base_is_checked() -> None:
+    """One tree checked alone says nothing about the teams other trees use."""
+    one_tree = case_path("unused-contact") / "viewer-frozen.yaml"
+    assert check_paths([one_tree], CheckOptions(today=TODAY)).problems == []
+
+
+def test_one_tree_checked_alone_finds_the_contacts_above_it() -> None:
+    """decision_trees/<system>/<tree>.yaml: the contacts file sits one folder up."""
+    tree = INVALID.parents[2] / "decision_trees" / "dictation" / "dictation-lost.yaml"
+    result = check_paths([tree], CheckOptions(today=TODAY))
+    assert result.contacts is not None and "dictation-team" in result.contacts.teams
+    assert not [p for p in result.problems if "contact" in p.rule]

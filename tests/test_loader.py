@@ -47,7 +47,7 @@ def test_every_node_kind_is_read(all_kinds: Tree) -> None:
         "call-dictation": Kind.ESCALATION,
     }
     escalation = all_kinds.nodes["call-dictation"]
-    assert escalation.contact == "Dictation on-call, ext. 4410"
+    assert escalation.contact == "dictation-oncall"
     assert escalation.include == ["error code", "time it happened", "microphone model"]
     assert all_kinds.nodes["reconnect"].next == "mic-plugged"
     assert all_kinds.nodes["restart-client"].answers[2].next == "tree:expert-basic"

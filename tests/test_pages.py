@@ -9,6 +9,7 @@ import pytest
 
 from builder.check import check_paths
 from builder.codetable import code_table
+from builder.contacts import Team
 from builder.flowchart import flowchart, mermaid_label
 from builder.model import Tree
 from builder.pages import (
@@ -35,6 +36,13 @@ def trees() -> dict[str, Tree]:
     return {t.id: t for t in result.trees}
 
 
+@pytest.fixture(scope="module")
+def teams() -> dict[str, Team]:
+    result = check_paths([DATA])
+    assert result.contacts is not None
+    return result.contacts.teams
+
+
 def assert_golden(name: str, actual: str) -> None:
     path = GOLDEN / name
     if UPDATE:
@@ -43,8 +51,10 @@ def assert_golden(name: str, actual: str) -> None:
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])
-def test_tree_body_matches_golden(trees: dict[str, Tree], directory_urls: bool) -> None:
-    body = tree_body(trees["viewer-blank"], SiteContext(trees, directory_urls))
+def test_tree_body_matches_golden(
+    trees: dict[str, Tree], teams: dict[str, Team], directory_urls: bool
+) -> None:
+    body = tree_body(trees["viewer-blank"], SiteContext(trees, directory_urls, teams))
     suffix = "" if directory_urls else "-flat"
     assert_golden(f"viewer-blank{suffix}.html", body)
 
@@ -89,6 +99,19 @@ def test_expert_path_is_in_the_markup(trees: dict[str, Tree]) -> None:
     page = tree_body(trees["viewer-blank"], SiteContext(trees))
     assert 'data-fp-landing="still-blank"' in page
     assert "[[&#34;others-open&#34;, &#34;No&#34;], [&#34;restarted&#34;, &#34;&#34;]]" in page
+
+
+def test_escalation_shows_the_team_from_contacts(
+    trees: dict[str, Tree], teams: dict[str, Team]
+) -> None:
+    """The escalation names its team by id; the page shows who, what number, when, and
+    whom to reach out of hours."""
+    assert trees["viewer-blank"].nodes["call-pacs"].contact == "pacs-oncall"
+    page = tree_body(trees["viewer-blank"], SiteContext(trees, teams=teams))
+    assert (
+        "<p><strong>Contact:</strong> PACS administrators, ext. 4455 (24/7). Out of hours: "
+        "The on-call PACS administrator answers ext. 4455 (forwarded to their mobile)</p>"
+    ) in page
 
 
 def test_mermaid_labels_cannot_break_out() -> None:

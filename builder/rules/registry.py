@@ -16,6 +16,7 @@ from builder.problems import Level, Problem, Rule, did_you_mean
 from builder.rules import (
     KnowledgeBaseRule,
     TreeRule,
+    contacts,
     expert_rules,
     knowledge_base,
     links,
@@ -23,7 +24,16 @@ from builder.rules import (
     reachability,
 )
 
-RULE_MODULES = (yamlsource, parse, links, reachability, expert_rules, metadata, knowledge_base)
+RULE_MODULES = (
+    yamlsource,
+    parse,
+    links,
+    reachability,
+    expert_rules,
+    metadata,
+    knowledge_base,
+    contacts,
+)
 
 RULES: dict[str, Rule] = {rule.id: rule for module in RULE_MODULES for rule in module.RULES}
 

@@ -51,7 +51,10 @@ def test_copy_for_ticket_at_an_escalation(tree_page, web_site, pages):
     steps = lines.index("Steps and answers:")
     assert lines[steps + 1] == "  1. Working from home? -> No, on site", text
     assert "Now at: PACS administrators" in lines
-    assert "Contact: PACS on-call, ext. 4455" in lines
+    assert (
+        "Contact: PACS administrators, ext. 4455 (24/7). "
+        "Out of hours: The on-call PACS administrator answers ext. 4455"
+    ) in lines
     assert "Codes on this path: 0xB702, 0xB705, DCM-9042" in lines
     when = next(line for line in lines if line.startswith("Time: "))
     stamp = re.search(r"\((\d{4}-\d\d-\d\dT[\d:.]+Z)\)$", when)

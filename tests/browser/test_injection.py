@@ -19,6 +19,10 @@ TREE_FILE = (
     Path(__file__).parents[1] / "data" / "site" / "trees" / "injection" / "xss-every-field.yaml"
 )
 TREE = yaml.safe_load(TREE_FILE.read_text(encoding="utf-8"))
+# The escalation's team, with payloads in its name, number, hours and out-of-hours route.
+TEAMS = yaml.safe_load((TREE_FILE.parents[1] / "contacts.yaml").read_text(encoding="utf-8"))[
+    "teams"
+]
 
 # Everything inside `scope` (shadow roots included) that could run script. With `strict`, no
 # script or embedded document at all; else only the theme's and Fastpath's own scripts.
@@ -164,7 +168,9 @@ def test_every_step_of_the_injection_tree_is_inert(tree_page, page, inert, pages
 def test_escalation_payloads_are_text(page, inert, pages):
     page.goto(pages.injection_tree + "#step-e-call")
     escalation = page.locator("#step-e-call .fp-escalation")
-    expect(escalation).to_contain_text(TREE["nodes"]["e-call"]["contact"])
+    team = TEAMS[TREE["nodes"]["e-call"]["contact"]]
+    for field in ("name", "phone", "hours", "after_hours"):
+        expect(escalation).to_contain_text(team[field])
     expect(escalation.locator("li")).to_have_text(TREE["nodes"]["e-call"]["include"])
     expect(page.locator("#step-e-call .fp-copy-prominent")).to_be_visible()
     page.locator("#step-e-call .fp-copy-prominent").click()

@@ -63,7 +63,7 @@ def test_without_javascript_every_step_is_a_section_and_every_answer_a_link(
 
     escalation = root.locator("#step-call-pacs .fp-escalation")
     expect(escalation).to_be_visible()
-    expect(escalation).to_contain_text("PACS on-call, ext. 4455")
+    expect(escalation).to_contain_text("PACS administrators, ext. 4455 (24/7)")
     expect(escalation.locator("li")).to_have_text(
         ["accession number", "error code and its full message"]
     )
