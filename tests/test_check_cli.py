@@ -256,6 +256,8 @@ def test_default_path_is_decision_trees(run_fastpath: RunFastpath, tmp_path: Pat
 
 
 def test_bundled_trees_pass(run_fastpath: RunFastpath) -> None:
-    run = run_fastpath("check", "decision_trees", *TODAY)
+    # Checked as CI checks it, on the real date: review dates of bundled trees move forward
+    # with every review, so a pinned date would call the newest ones "in the future".
+    run = run_fastpath("check", "decision_trees")
     assert run.stdout == ""
     assert run.exit_code == 0
