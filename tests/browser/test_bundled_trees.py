@@ -22,7 +22,7 @@ from site_project import REPO, write_site
 from builder.check import check_paths
 from builder.expert import expert_path
 from builder.model import Kind, Tree
-from builder.site_build import build_site
+from builder.site_build import build_site, load_site_config
 from builder.urls import tree_url
 
 KNOWLEDGE_BASE = REPO / "decision_trees"
@@ -66,7 +66,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real knowledge base built into a site and served over HTTP; yields its URL."""
     folder = tmp_path_factory.mktemp("bundled")
-    site_dir, built = build_site(write_site(folder, KNOWLEDGE_BASE), folder / "site")
+    config = load_site_config(write_site(folder, KNOWLEDGE_BASE))
+    site_dir, built = build_site(config, folder / "site")
     assert {t.id for t in built} == {t.id for t in TREES}
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
