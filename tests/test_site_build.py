@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -82,7 +83,10 @@ def test_broken_tree_stops_the_build_and_keeps_the_old_site(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
     after = sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*"))
     assert after == before
-    assert not list(tmp_path.glob(".site-*")), "no staging folder left behind"
+    published = Path(os.readlink(tmp_path / "site")).name
+    assert [p.name for p in (tmp_path / ".site-builds").iterdir()] == [published], (
+        "no build folder left behind"
+    )
 
 
 def test_a_site_that_fails_late_publishes_no_new_index(tmp_path: Path) -> None:
@@ -101,3 +105,27 @@ def test_a_site_that_fails_late_publishes_no_new_index(tmp_path: Path) -> None:
     assert "stale-review" in result.stderr
     assert (index / "CURRENT").read_text() == current
     assert sorted(p.name for p in index.iterdir()) == builds
+
+
+def test_the_site_and_index_are_readable_by_others(tmp_path: Path) -> None:
+    """Folders and files get the umask's permissions (0755/0644 under 022), not 0700."""
+    shutil.copytree(GOLDEN_TREES, tmp_path / "trees")
+    write_site(tmp_path, tmp_path / "trees")
+    exe = Path(sys.executable).with_name("fastpath")
+    result = subprocess.run(
+        [str(exe), "build", "--index-dir", "index"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert result.returncode == 0, result.stderr
+    site = [tmp_path / "site", *(tmp_path / "site").rglob("*")]
+    assert {p.stat().st_mode & 0o777 for p in site if p.is_dir()} == {0o755}
+    assert {p.stat().st_mode & 0o777 for p in site if p.is_file()} == {0o644}
+    # Whoosh makes its (empty) lock file like a program, 0777 less the umask: 0755.
+    index = [tmp_path / "index", *(tmp_path / "index").rglob("*")]
+    assert {p.stat().st_mode & 0o777 for p in index} <= {0o755, 0o644}
+    assert {p.stat().st_mode & 0o777 for p in index if p.is_dir()} == {0o755}
