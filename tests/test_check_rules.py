@@ -54,6 +54,7 @@ RULES = {
     "stale-review",
     "duplicate-tree-id",
     "duplicate-code",
+    "system-slug-clash",
 }
 
 Expected = list[tuple[int, int, str]] | list[tuple[str, int, int, str]]
@@ -116,6 +117,7 @@ EXPECTED: dict[str, Expected] = {
     "stale-review": [(6, 11, "stale-review")],
     "duplicate-tree-id": [("b/duplicate-tree-id.yaml", 1, 5, "duplicate-tree-id")],
     "duplicate-code": [("storage-full.yaml", 14, 15, "duplicate-code")],
+    "system-slug-clash": [("system-slug-clash.yaml", 3, 9, "system-slug-clash")],
 }
 
 # The problems above that are warnings, not errors.
