@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +13,7 @@ from builder.parse import parse_tree
 from builder.problems import Level, Problem, error
 from builder.rules import CheckContext
 from builder.rules.registry import KNOWLEDGE_BASE_CHECKS, TREE_CHECKS, apply_levels
-from builder.yamlsource import DEFAULT_MAX_BYTES, UNREADABLE, SourceError, load_file
+from builder.yamlsource import DEFAULT_MAX_BYTES, OUTSIDE_LINK, UNREADABLE, SourceError, load_file
 
 TREE_SUFFIXES = (".yaml", ".yml")
 # Files at the top of the knowledge base that are registries, not trees (trees live in
@@ -45,7 +46,10 @@ class CheckResult:
 
 
 def find_tree_files(paths: Iterable[Path]) -> list[Path]:
-    """Tree files named by the paths: files as given, folders searched recursively."""
+    """Tree files named by the paths: files as given, folders searched recursively.
+
+    In a folder, a symlink that leads out of it is skipped (`outside_links` reports it).
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -55,16 +59,51 @@ def find_tree_files(paths: Iterable[Path]) -> list[Path]:
                 if p.suffix in TREE_SUFFIXES
                 and p.is_file()
                 and not (p.parent == path and p.name in REGISTRY_FILES)
+                and not _leaves(p, path)
             )
         else:
             found.append(path)
     return found
 
 
+def _leaves(path: Path, root: Path) -> bool:
+    """True for a symlink under root whose target is outside root."""
+    if not path.is_symlink():
+        return False
+    return not path.resolve().is_relative_to(root.resolve())
+
+
+def outside_links(paths: Iterable[Path]) -> list[Problem]:
+    """A problem for each symlink in the folders that leads outside them.
+
+    A knowledge base is one folder: a link out of it (to another checkout, to /proc/...)
+    would publish whatever it points at.
+    """
+    problems: list[Problem] = []
+    for root in paths:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if _leaves(path, root):
+                problems.append(
+                    error(
+                        Pos(display_path(path), 1, 1),
+                        f"symlink to {os.readlink(path)}, outside {display_path(root)}; "
+                        "copy the file into the knowledge base instead",
+                        OUTSIDE_LINK,
+                    )
+                )
+    return problems
+
+
 def display_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working folder where possible."""
+    """The path as a user would type it: relative to the working folder where possible.
+
+    A symlink is shown by its own name, not its target's.
+    """
+    path = path.absolute().parent.resolve() / path.name
     try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
+        return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -102,9 +141,10 @@ def check_trees(
 def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> CheckResult:
     """Load every tree file under the paths and check them all together."""
     options = options or CheckOptions()
+    paths = list(paths)
     files = find_tree_files(paths)
     trees: list[Tree] = []
-    problems: list[Problem] = []
+    problems = outside_links(paths)
     for path in files:
         tree, found = load_tree(path, options.max_bytes)
         problems.extend(found)

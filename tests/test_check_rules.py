@@ -24,6 +24,7 @@ TODAY = date(2026, 11, 29)
 # The rules a tree file can break, as the issue lists them.
 RULES = {
     # reading the file (builder/yamlsource.py)
+    "outside-link",
     "file-too-large",
     "binary-file",
     "invalid-utf8",
@@ -118,6 +119,8 @@ EXPECTED: dict[str, Expected] = {
     "duplicate-tree-id": [("b/duplicate-tree-id.yaml", 1, 5, "duplicate-tree-id")],
     "duplicate-code": [("storage-full.yaml", 14, 15, "duplicate-code")],
     "system-slug-clash": [("system-slug-clash.yaml", 3, 9, "system-slug-clash")],
+    # a symlink to a tree outside the folder checked: refused, not read
+    "outside-link": [("outside-link.yaml", 1, 1, "outside-link")],
 }
 
 # The problems above that are warnings, not errors.
@@ -145,7 +148,8 @@ def located(problem: Problem, case: Path) -> tuple[int, int, str] | tuple[str, i
     """A problem as the cases state it: the file is named only for folder cases."""
     pos = problem.pos
     if case.is_dir():
-        name = Path(pos.path).resolve().relative_to(case.resolve()).as_posix()
+        shown = Path(pos.path)  # a symlink is named by itself, not its target
+        name = (shown.parent.resolve() / shown.name).relative_to(case.resolve()).as_posix()
         return (name, pos.line, pos.col, problem.rule)
     assert Path(pos.path).resolve() == case.resolve()
     return (pos.line, pos.col, problem.rule)
