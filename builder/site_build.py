@@ -76,7 +76,8 @@ def prepare_site(
 
     SiteBuildError (the staging folder removed) when the build fails, disk faults included.
     """
-    target = Path(site_dir or config.site_dir).absolute()
+    # Not resolve(): the site is a symlink to its current build, and must stay the link.
+    target = Path(os.path.abspath(site_dir or config.site_dir))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = StagedSite(target)

@@ -123,3 +123,25 @@ def test_an_index_folder_the_user_cannot_write_publishes_nothing(project: Path) 
     assert "Permission denied" in result.stderr
     assert snapshot(project) == before
     assert "published" not in result.stderr
+
+
+def test_an_index_that_cannot_be_switched_to_restores_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last step of a build failing (the index switch) puts the previous site back."""
+    import fastpath.build
+    from fastpath.build import BuildFailed, BuildOptions, build_project
+    from search.store.publish import IndexBuildError
+
+    shutil.copytree(GOLDEN_TREES, tmp_path / "trees")
+    options = BuildOptions(write_site(tmp_path, tmp_path / "trees"), index_dir=tmp_path / "index")
+    build_project(options)
+    before = snapshot(tmp_path)
+
+    def failing_switch(out_dir: Path, folder: Path) -> None:
+        raise IndexBuildError(f"{out_dir}/CURRENT: cannot switch to the new index: No space")
+
+    monkeypatch.setattr(fastpath.build, "publish_index", failing_switch)
+    with pytest.raises(BuildFailed, match="previous site is published again"):
+        build_project(options)
+    assert snapshot(tmp_path) == before
