@@ -118,9 +118,9 @@ def prune_site_builds(target: Path) -> list[Path]:
     return removed
 
 
-def _new_build_folder(folders: Path, stamp: int | None = None) -> Path:
+def _new_build_folder(folders: Path) -> Path:
     """Create an empty, uniquely named build folder (mode from the umask, like any mkdir)."""
-    stamp = time.time_ns() if stamp is None else stamp
+    stamp = time.time_ns()
     while True:
         folder = folders / f"{stamp:020d}-{os.getpid()}"
         try:
