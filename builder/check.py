@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from builder.contacts import Contacts, ContactScope, contact_scopes
-from builder.model import Tree
+from builder.model import Pos, Tree
 from builder.parse import parse_tree
-from builder.problems import Level, Problem
+from builder.problems import Level, Problem, error
 from builder.rules import CheckContext
 from builder.rules.contacts import (
     check_contacts_known,
@@ -19,7 +20,7 @@ from builder.rules.contacts import (
 )
 from builder.rules.registry import KNOWLEDGE_BASE_CHECKS, TREE_CHECKS, apply_levels
 from builder.sourcefile import display_path, read_located
-from builder.yamlsource import DEFAULT_MAX_BYTES
+from builder.yamlsource import DEFAULT_MAX_BYTES, OUTSIDE_LINK
 
 TREE_SUFFIXES = (".yaml", ".yml")
 # Files at the top of a knowledge base that are registries, not trees (trees live in
@@ -54,18 +55,54 @@ class CheckResult:
 
 
 def find_tree_files(paths: Iterable[Path]) -> list[Path]:
-    """Tree files named by the paths: files as given, folders searched recursively."""
+    """Tree files named by the paths: files as given, folders searched recursively.
+
+    In a folder, a symlink that leads out of it is skipped (`outside_links` reports it).
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.suffix in TREE_SUFFIXES and p.is_file() and p.name not in REGISTRY_FILES
+                if p.suffix in TREE_SUFFIXES
+                and p.is_file()
+                and p.name not in REGISTRY_FILES
+                and not _leaves(p, path)
             )
         else:
             found.append(path)
     return found
+
+
+def _leaves(path: Path, root: Path) -> bool:
+    """True for a symlink under root whose target is outside root."""
+    if not path.is_symlink():
+        return False
+    return not path.resolve().is_relative_to(root.resolve())
+
+
+def outside_links(paths: Iterable[Path]) -> list[Problem]:
+    """A problem for each symlink in the folders that leads outside them.
+
+    A knowledge base is one folder: a link out of it (to another checkout, to /proc/...)
+    would publish whatever it points at.
+    """
+    problems: list[Problem] = []
+    for root in paths:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if _leaves(path, root):
+                problems.append(
+                    error(
+                        Pos(display_path(path), 1, 1),
+                        f"symlink to {os.readlink(path)}, outside {display_path(root)}; "
+                        "copy the file into the knowledge base instead",
+                        OUTSIDE_LINK,
+                    )
+                )
+    return problems
 
 
 def load_tree(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Tree | None, list[Problem]]:
@@ -108,7 +145,7 @@ def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> C
     paths = list(paths)
     files = find_tree_files(paths)
     trees: list[Tree] = []
-    problems: list[Problem] = []
+    problems = outside_links(paths)
     for path in files:
         tree, found = load_tree(path, options.max_bytes)
         problems.extend(found)

@@ -105,6 +105,7 @@ class Tree:
     reviewed_pos: Pos | None = None
     start_pos: Pos | None = None
     id_pos: Pos | None = None
+    system_pos: Pos | None = None
     # Nodes with shape errors (reported while reading): their links are not fully known, so
     # the checks of links, reachability and dead ends do not pile more errors onto them.
     broken_nodes: frozenset[str] = frozenset()

@@ -360,5 +360,6 @@ def parse_tree(root: YMap, path: str) -> tuple[Tree | None, list[Problem]]:
         reviewed_pos=mark_of("reviewed"),
         start_pos=mark_of("start"),
         id_pos=mark_of("id"),
+        system_pos=mark_of("system"),
     )
     return tree, reader.problems

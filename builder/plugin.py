@@ -35,6 +35,7 @@ from builder.pages import (
 from builder.plugin_config import FastpathConfig
 from builder.preview_trees import load_preview
 from builder.problems import Problem
+from builder.report import report_lines
 from builder.rules.registry import RuleSettingError, rule_levels
 from builder.urls import relative_url, tree_page_path
 
@@ -132,20 +133,20 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.linked, self.preview_problems = preview.linked, preview.problems
         self.contacts = preview.contacts
         self.trees = [preview.tree] if preview.tree is not None else []
-        for problem in self.preview_problems:
-            log.warning(problem.format_text())
+        for line in report_lines(self.preview_problems):
+            log.warning(line)
 
     def _checked_trees(self, strict: bool) -> list[Tree]:
         trees_dir = self.root / self.config.trees_dir
         if not trees_dir.is_dir():
             raise PluginError(f"fastpath: trees folder not found: {trees_dir}")
         result = check_paths([trees_dir], self._options())
-        for problem in result.warnings:
-            log.warning(problem.format_text())
+        for line in report_lines(result.warnings):
+            log.warning(line)
         # In strict mode warnings fail too (MkDocs counts only those logged while it builds).
         failing = result.problems if strict else result.errors
         if failing:
-            lines = "\n".join(p.format_text() for p in failing)
+            lines = "\n".join(report_lines(failing))
             raise PluginError(
                 f"fastpath: {len(failing)} problem(s) in the decision "
                 f"trees; nothing was built:\n{lines}"

@@ -37,15 +37,28 @@ class Problem:
     rule: str
 
     def format_text(self) -> str:
-        return f"{self.pos}: {self.level.value}: {self.message} [{self.rule}]"
+        return f"{self.pos}: {self.level.value}: {shortened(self.message)} [{self.rule}]"
 
     def format_github(self) -> str:
-        message = _escape_github(f"{self.message} [{self.rule}]")
+        message = _escape_github(f"{shortened(self.message)} [{self.rule}]")
         path = _escape_github(self.pos.path).replace(",", "%2C").replace(":", "%3A")
         return (
             f"::{self.level.value} file={path},line={self.pos.line},"
             f"col={self.pos.col},title={self.rule}::{message}"
         )
+
+
+# Longer messages (a value quoted from a huge file, say) keep their start and end.
+MAX_MESSAGE_CHARS = 400
+
+
+def shortened(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """The message, or its first and last part with the count of what was left out."""
+    if len(message) <= limit:
+        return message
+    keep = limit // 2
+    left_out = len(message) - 2 * keep
+    return f"{message[:keep]} ... ({left_out:,} characters left out) ... {message[-keep:]}"
 
 
 def _escape_github(text: str) -> str:

@@ -1,7 +1,7 @@
 """Build the site into a fresh folder and publish it in one step.
 
-A failed build leaves the previous site untouched: MkDocs writes into a sibling
-temporary folder, which replaces the site folder only once everything succeeded.
+A failed build leaves the previous site untouched: MkDocs writes into a new build folder,
+which becomes the site only once everything succeeded (see builder/site_publish.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import gzip
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,9 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
 from builder.model import Tree
+from builder.oserrors import disk_error
 from builder.plugin import FastpathPlugin
+from builder.site_publish import StagedSite
 
 
 class SiteBuildError(Exception):
@@ -68,25 +69,50 @@ def load_trees(config: MkDocsConfig) -> list[Tree]:
         raise SiteBuildError(str(e)) from None
 
 
-def build_site(config: MkDocsConfig, site_dir: Path | None = None) -> tuple[Path, list[Tree]]:
-    """Build and publish the site; return where it was published and the trees in it."""
-    target = Path(site_dir or config.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    config.site_dir = str(staging)
+def prepare_site(
+    config: MkDocsConfig, site_dir: Path | None = None
+) -> tuple[StagedSite, list[Tree]]:
+    """Build the site into a new folder, not yet published; return it and the trees in it.
+
+    SiteBuildError (the staging folder removed) when the build fails, disk faults included.
+    """
+    # Not resolve(): the site is a symlink to its current build, and must stay the link.
+    target = Path(os.path.abspath(site_dir or config.site_dir))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = StagedSite(target)
+    except OSError as e:
+        raise SiteBuildError(disk_error("create the site build folder", e, target.parent)) from None
+    config.site_dir = str(staged.folder)
     plugin = fastpath_plugin(config)
     try:
         build(config)
-    except (MkDocsException, SystemExit) as e:
-        shutil.rmtree(staging, ignore_errors=True)
-        message = str(e) if isinstance(e, MkDocsException) else "the site build failed"
-        raise SiteBuildError(message) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        precompress(staged.folder)
+    except BaseException as e:
+        staged.discard()
+        if isinstance(e, OSError):
+            raise SiteBuildError(disk_error("write the site", e, staged.folder)) from None
+        if isinstance(e, (MkDocsException, SystemExit)):
+            message = str(e) if isinstance(e, MkDocsException) else "the site build failed"
+            raise SiteBuildError(message) from None
         raise
-    precompress(staging)
-    _publish(staging, target)
-    return target, list(plugin.trees)
+    return staged, list(plugin.trees)
+
+
+def publish_site(staged: StagedSite) -> None:
+    """Make a prepared site the published one, in one atomic switch (SiteBuildError if not)."""
+    try:
+        staged.publish()
+    except OSError as e:
+        staged.discard()
+        raise SiteBuildError(disk_error("publish the site", e, staged.target)) from None
+
+
+def build_site(config: MkDocsConfig, site_dir: Path | None = None) -> tuple[Path, list[Tree]]:
+    """Build and publish the site; return where it was published and the trees in it."""
+    staged, trees = prepare_site(config, site_dir)
+    publish_site(staged)
+    return staged.target, trees
 
 
 PRECOMPRESS_SUFFIXES = (".js", ".css", ".json")
@@ -108,15 +134,6 @@ def precompress(site: Path) -> None:
                 ) as dst,
             ):
                 shutil.copyfileobj(src, dst)
-
-
-def _publish(staging: Path, target: Path) -> None:
-    """Swap the new site in: rename old away, rename new in, then delete old."""
-    retired = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(staging, target)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def quiet_mkdocs_info(verbose: bool) -> None:

@@ -10,9 +10,13 @@ from builder.yamlsource import DEFAULT_MAX_BYTES, UNREADABLE, SourceError, YMap,
 
 
 def display_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working folder where possible."""
+    """The path as a user would type it: relative to the working folder where possible.
+
+    A symlink is shown by its own name, not its target's.
+    """
+    path = path.absolute().parent.resolve() / path.name
     try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
+        return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 

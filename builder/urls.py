@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
+import unicodedata
 from urllib.parse import quote
 
 from builder.model import Tree
@@ -12,9 +14,20 @@ TREES_DIR = "trees"
 
 
 def system_slug(system: str) -> str:
-    """The folder name of a system: 'PACS viewer' -> 'pacs-viewer'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", system.lower()).strip("-")
-    return slug or "other"
+    """The folder name of a system: 'PACS viewer' -> 'pacs-viewer', the same on every build.
+
+    Accents are dropped ('Röntgen' -> 'rontgen'). Letters without an ASCII form would vanish,
+    so '日本' and '中国' would share a folder: a name that loses any, or that leaves no slug at
+    all, gets a short hash of itself ('日本' -> 'cf2abf0c', 'CT 日本' -> 'ct-4a577dc4').
+    Names that differ only in case or punctuation still share one (the check reports it).
+    """
+    decomposed = unicodedata.normalize("NFKD", system)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", kept.encode("ascii", "ignore").decode().lower()).strip("-")
+    if slug and not any(c.isalnum() and not c.isascii() for c in kept):
+        return slug
+    digest = hashlib.sha256(unicodedata.normalize("NFC", system).encode()).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else digest
 
 
 def tree_page_path(tree: Tree) -> str:

@@ -8,6 +8,8 @@ outright, so an alias bomb costs nothing.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,11 @@ TAB_INDENT = Rule(
     Level.ERROR,
     "a tab is used for indentation; YAML needs spaces",
 )
+OUTSIDE_LINK = Rule(
+    "outside-link",
+    Level.ERROR,
+    "a symlink in the knowledge base leads outside it",
+)
 RULES = (
     FILE_TOO_LARGE,
     BINARY_FILE,
@@ -83,6 +90,7 @@ RULES = (
     YAML_SYNTAX,
     NOT_A_MAPPING,
     TAB_INDENT,
+    OUTSIDE_LINK,
 )
 
 try:  # libyaml is much faster; the pure-Python loader gives the same events.
@@ -142,17 +150,30 @@ def _mark(m: Any) -> Mark:
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a tree file as UTF-8 text, refusing huge, binary, undecodable or empty files."""
+    """Read a tree file as UTF-8 text, refusing huge, binary, undecodable or empty files.
+
+    Only regular files are read (a FIFO would block, /dev/zero never end), and never more
+    than max_bytes + 1 bytes, whatever size the file claims (/proc files claim 0).
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SourceError(
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a tree",
-                FILE_TOO_LARGE,
-            )
-        data = path.read_bytes()
+        _require_regular_file(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
+        try:
+            info = os.fstat(fd)
+            _require_regular_file(info.st_mode)  # it may have been swapped since the stat
+            if info.st_size > max_bytes:
+                raise SourceError(
+                    f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit for a tree",
+                    FILE_TOO_LARGE,
+                )
+            with open(fd, "rb", closefd=False) as f:
+                data = f.read(max_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as e:
         raise SourceError(f"cannot read file: {e.strerror or e}", UNREADABLE) from None
+    if len(data) > max_bytes:
+        raise SourceError(f"file is over the {max_bytes:,}-byte limit for a tree", FILE_TOO_LARGE)
     if b"\x00" in data:
         raise SourceError(
             "binary file (contains NUL bytes); a tree is UTF-8 text",
@@ -173,6 +194,23 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     ):
         raise SourceError("file is empty; a tree needs at least id, title and nodes", EMPTY_FILE)
     return text
+
+
+# Opening a FIFO must not wait for a writer; on Windows, bytes must not be translated.
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _require_regular_file(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise SourceError(f"cannot read {kind}; a tree is a regular file", UNREADABLE)
 
 
 def _offset_mark(data: bytes, offset: int) -> Mark:

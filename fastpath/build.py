@@ -1,8 +1,9 @@
 """`fastpath build`: check the trees, build the site and its search index, publish both.
 
 The index is built in a second process while the site builds (`BackgroundIndexBuild`), from
-the trees the plugin checked; it is published only once the site is, so a failed build
-leaves the previous site and index as they were.
+the trees the plugin checked. Both are prepared before either is published, so a failed
+build (bad trees, a disk fault in the site or the index) leaves the previous site and index
+as they were.
 """
 
 from __future__ import annotations
@@ -12,8 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.site_build import SiteBuildError, build_site, load_site_config, load_trees
-from search.store.publish import BackgroundIndexBuild, IndexBuildError
+from builder.site_build import (
+    SiteBuildError,
+    load_site_config,
+    load_trees,
+    prepare_site,
+    publish_site,
+)
+from search.store.publish import (
+    BackgroundIndexBuild,
+    IndexBuildError,
+    discard_index,
+    publish_index,
+)
 
 
 class BuildFailed(Exception):
@@ -38,7 +50,7 @@ class BuildResult:
     site: Path
     index: Path | None
     trees: int
-    site_seconds: float  # from the start until the site was published
+    site_seconds: float  # from the start until the site was built (not yet published)
     seconds: float  # in all
 
 
@@ -66,7 +78,7 @@ def build_project(
         else BackgroundIndexBuild(trees, options.index_dir, config.use_directory_urls)
     )
     try:
-        published, trees = build_site(config, site_dir)
+        staged, trees = prepare_site(config, site_dir)
     except BaseException as e:
         if index is not None:
             index.discard()  # no site, so no new index either
@@ -74,13 +86,32 @@ def build_project(
             raise BuildFailed(str(e)) from None
         raise
     site_seconds = time.monotonic() - started
+    # Both are prepared before either is published: an index that cannot be written
+    # (a full disk, a folder without write permission) publishes nothing.
+    try:
+        index_folder = index.wait() if index is not None else None
+    except IndexBuildError as e:
+        staged.discard()
+        raise BuildFailed(str(e)) from None
+    except BaseException:
+        staged.discard()
+        raise
+    try:
+        publish_site(staged)
+    except SiteBuildError as e:
+        if index_folder is not None:
+            discard_index(index_folder)
+        raise BuildFailed(str(e)) from None
+    published = staged.target
     progress(f"site with {len(trees)} trees published to {published} ({site_seconds:.1f} s)")
-    if index is None:
+    if index_folder is None:
         return BuildResult(published, None, len(trees), site_seconds, site_seconds)
     try:
-        location = index.publish()
+        publish_index(options.index_dir, index_folder)
     except IndexBuildError as e:
+        if staged.restore_previous():
+            raise BuildFailed(f"{e} (the previous site is published again)") from None
         raise IndexNotPublished(str(e)) from None
     seconds = time.monotonic() - started
-    progress(f"search index published to {location} ({seconds:.1f} s in all)")
-    return BuildResult(published, location, len(trees), site_seconds, seconds)
+    progress(f"search index published to {index_folder} ({seconds:.1f} s in all)")
+    return BuildResult(published, index_folder, len(trees), site_seconds, seconds)

@@ -98,6 +98,8 @@ def check(
 ) -> None:
     """Check tree files (default: the project's decision_trees/) and print every problem."""
     from builder.check import CheckOptions, check_paths
+    from builder.problems import Problem
+    from builder.report import report_lines
     from builder.yamlsource import DEFAULT_MAX_BYTES
 
     settings = project_settings(config_file)
@@ -105,8 +107,9 @@ def check(
         max_bytes or DEFAULT_MAX_BYTES, max_review_age, _today(today), settings.rule_levels
     )
     result = check_paths(tree_paths(paths, settings), options)
-    for problem in result.problems:
-        click.echo(problem.format_github() if fmt == "github" else problem.format_text())
+    formatter = Problem.format_github if fmt == "github" else Problem.format_text
+    for line in report_lines(result.problems, formatter):
+        click.echo(line)
     errors, warnings = len(result.errors), len(result.warnings)
     summary = (
         f"{result.files} file(s), {len(result.trees)} tree(s): "
@@ -217,13 +220,14 @@ def index_command(paths: tuple[Path, ...], out_dir: Path, config_file: Path) -> 
     up by itself. If any tree has errors, nothing changes.
     """
     from builder.check import CheckOptions, check_paths
+    from builder.report import report_lines
     from search.store.publish import IndexBuildError, build_index
 
     settings = project_settings(config_file)
     options = CheckOptions(rule_levels=settings.rule_levels)
     result = check_paths(tree_paths(paths, settings), options)
-    for problem in result.problems:
-        click.echo(problem.format_text(), err=True)
+    for line in report_lines(result.problems):
+        click.echo(line, err=True)
     if result.errors:
         raise CommandFailed(
             f"{len(result.errors)} error(s) in {result.files} file(s): index not "

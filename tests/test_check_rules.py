@@ -95,6 +95,9 @@ EXPECTED: dict[str, Expected] = {
     "duplicate-phone": [("contacts.yaml", 8, 12, "duplicate-phone")],
     # Once, at the first escalation, however many there are.
     "missing-contacts": [("a-wire-down.yaml", 11, 14, "missing-contacts")],
+    "system-slug-clash": [("system-slug-clash.yaml", 3, 9, "system-slug-clash")],
+    # a symlink to a tree outside the folder checked: refused, not read
+    "outside-link": [("outside-link.yaml", 1, 1, "outside-link")],
 }
 
 # The problems above that are warnings, not errors.
@@ -123,7 +126,8 @@ def located(problem: Problem, case: Path) -> tuple[int, int, str] | tuple[str, i
     """A problem as the cases state it: the file is named only for folder cases."""
     pos = problem.pos
     if case.is_dir():
-        name = Path(pos.path).resolve().relative_to(case.resolve()).as_posix()
+        shown = Path(pos.path)  # a symlink is named by itself, not its target
+        name = (shown.parent.resolve() / shown.name).relative_to(case.resolve()).as_posix()
         return (name, pos.line, pos.col, problem.rule)
     assert Path(pos.path).resolve() == case.resolve()
     return (pos.line, pos.col, problem.rule)

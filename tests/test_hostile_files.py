@@ -7,6 +7,7 @@ live in tests/data/hostile/ or are the rule's own file in tests/data/invalid/.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +59,12 @@ def five_megabytes(folder: Path) -> Path:
     return path
 
 
+def named_pipe(folder: Path) -> Path:
+    path = folder / "pipe.yaml"
+    os.mkfifo(path)  # opened without a writer, a read would wait for ever
+    return path
+
+
 def data(relative: str) -> Callable[[Path], Path]:
     return lambda _folder: DATA / relative
 
@@ -93,6 +100,8 @@ CASES = [
     Hostile("a single scalar", data("hostile/scalar-only.yaml"), "not-a-mapping", (1, 1)),
     Hostile("tab indentation", data("invalid/tab-indent.yaml"), "tab-indent", (4, 1)),
     Hostile("control character", data("hostile/control-character.yaml"), "yaml-syntax", (3, 21)),
+    Hostile("a named pipe", named_pipe, "unreadable", (1, 1)),
+    Hostile("/dev/zero", lambda _folder: Path("/dev/zero"), "unreadable", (1, 1)),
 ]
 
 LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): error: .+ \[(?P<rule>[a-z0-9-]+)\]$")
@@ -223,6 +232,78 @@ def test_thousands_of_broken_links_checked_quickly(
     run = run_measured("check", str(path), "--today", "2026-11-29", timeout=60)
     assert run.exit_code == 1
     broken = [line for line in run.lines if line.endswith("[broken-link]")]
-    assert len(broken) == 3_000
+    assert len(broken) == 10, "the first ten are shown, then a count of the rest"
+    assert f"{path}: ... and 2,990 more broken-link problems in this file" in run.lines
     assert 'does not exist (did you mean "step-1"?)' in broken[0]
     assert_within_bounds(run)
+
+
+def test_one_key_repeated_50000_times_prints_a_few_lines_and_a_count(
+    run_measured: RunFastpath, tmp_path: Path
+) -> None:
+    path = tmp_path / "repeated-key.yaml"
+    path.write_text("a: 1\n" * 50_000)  # 250 KB: 100,007 problems
+    run = run_measured("check", str(path), timeout=60)
+    assert run.exit_code == 1
+    assert run.stderr == "1 file(s), 0 tree(s): 100007 error(s), 0 warning(s)\n"
+    assert len(run.lines) <= 40, f"{len(run.lines)} lines"
+    assert f"{path}: ... and 49,989 more duplicate-key problems in this file" in run.lines
+    assert f"{path}: ... and 49,990 more unknown-key problems in this file" in run.lines
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def long_cycle(folder: Path, steps: int = 20_000) -> Path:
+    lines = [
+        "id: long-cycle",
+        "title: A loop of twenty thousand steps",
+        "system: Test",
+        "summary: The cycle message must not quote every step.",
+        "owner: Nobody",
+        "reviewed: 2026-11-01",
+        "start: step-0",
+        "nodes:",
+    ]
+    for i in range(steps):
+        lines += [f"  step-{i}:", f"    do: Step {i}.", f"    next: step-{(i + 1) % steps}"]
+    path = folder / "long-cycle.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_20000_step_cycle_is_one_short_line(run_fastpath: RunFastpath, tmp_path: Path) -> None:
+    run = run_fastpath("check", "--today", "2026-11-29", str(long_cycle(tmp_path)), timeout=60)
+    assert run.exit_code == 1
+    (line,) = run.lines
+    assert line.endswith("[cycle-no-exit]")
+    assert "step-0 -> step-1 -> step-2 -> step-3 -> step-4 -> ... (19,990 more steps)" in line
+    assert "step-19999 -> step-0; add an answer" in line
+    assert len(line) < 500
+
+
+def test_a_file_claiming_no_size_is_capped_while_reading(run_fastpath: RunFastpath) -> None:
+    """/proc files report 0 bytes: the cap holds for what is read, not what stat says."""
+    run = run_fastpath("check", "--max-bytes", "100", "/proc/self/maps", timeout=30)
+    assert run.exit_code == 1
+    (line,) = run.lines
+    assert line.endswith("error: file is over the 100-byte limit for a tree [file-too-large]")
+
+
+def test_a_symlink_out_of_the_knowledge_base_is_refused(
+    run_fastpath: RunFastpath, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FASTPATH_TEST_SECRET", "do-not-print-me")
+    trees = tmp_path / "decision_trees" / "pacs"
+    trees.mkdir(parents=True)
+    (trees / "environ.yaml").symlink_to("/proc/self/environ")
+    (trees / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    run = run_fastpath("check", str(tmp_path / "decision_trees"), timeout=30)
+    assert run.exit_code == 1
+    assert run.lines == [
+        f"{trees}/elsewhere:1:1: error: symlink to {tmp_path}, outside "
+        f"{tmp_path}/decision_trees; copy the file into the knowledge base instead "
+        "[outside-link]",
+        f"{trees}/environ.yaml:1:1: error: symlink to /proc/self/environ, outside "
+        f"{tmp_path}/decision_trees; copy the file into the knowledge base instead "
+        "[outside-link]",
+    ]
+    assert "do-not-print-me" not in run.stdout + run.stderr

@@ -4,6 +4,9 @@ and a live index that follows the switch without dropping a request."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -132,3 +135,47 @@ def test_prune_waits_until_a_build_was_superseded_long_enough(
     old = time.time() - 7200
     os.utime(builds[0], (old, old))  # folder times do not matter, build stamps do
     assert prune_builds(tmp_path, grace_seconds=3600) == []
+
+
+ORPHANED_INDEXER = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    import search.store.publish as publish
+
+    def slow_index(documents, folder):  # runs in the indexing process
+        (Path(sys.argv[1]) / "indexer.pid").write_text(str(os.getpid()))
+        time.sleep(120)
+
+    publish.write_engine_index = slow_index
+    publish.BackgroundIndexBuild([], Path(sys.argv[1]) / "index")
+    time.sleep(120)
+    """
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has exited, only not yet reaped
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_background_indexer_ends_when_its_build_is_killed(tmp_path: Path) -> None:
+    build = subprocess.Popen([sys.executable, "-c", ORPHANED_INDEXER, str(tmp_path)])
+    pid_file = tmp_path / "indexer.pid"
+    for _ in range(600):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.05)
+    indexer = int(pid_file.read_text())
+    assert _alive(indexer)
+    build.kill()
+    build.wait()
+    for _ in range(200):  # it would sleep on for two minutes
+        if not _alive(indexer):
+            break
+        time.sleep(0.05)
+    assert not _alive(indexer)

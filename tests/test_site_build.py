@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -74,7 +80,10 @@ def test_broken_tree_stops_the_build_and_keeps_the_old_site(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
     after = sorted(p.relative_to(tmp_path) for p in (tmp_path / "site").rglob("*"))
     assert after == before
-    assert not list(tmp_path.glob(".site-*")), "no staging folder left behind"
+    published = Path(os.readlink(tmp_path / "site")).name
+    assert [p.name for p in (tmp_path / ".site-builds").iterdir()] == [published], (
+        "no build folder left behind"
+    )
 
 
 def test_a_site_that_fails_late_publishes_no_new_index(tmp_path: Path) -> None:
@@ -93,3 +102,86 @@ def test_a_site_that_fails_late_publishes_no_new_index(tmp_path: Path) -> None:
     assert "stale-review" in result.stderr
     assert (index / "CURRENT").read_text() == current
     assert sorted(p.name for p in index.iterdir()) == builds
+
+
+def test_the_site_and_index_are_readable_by_others(tmp_path: Path) -> None:
+    """Folders and files get the umask's permissions (0755/0644 under 022), not 0700."""
+    shutil.copytree(GOLDEN_TREES, tmp_path / "trees")
+    write_site(tmp_path, tmp_path / "trees")
+    exe = Path(sys.executable).with_name("fastpath")
+    result = subprocess.run(
+        [str(exe), "build", "--index-dir", "index"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert result.returncode == 0, result.stderr
+    site = [tmp_path / "site", *(tmp_path / "site").rglob("*")]
+    assert {p.stat().st_mode & 0o777 for p in site if p.is_dir()} == {0o755}
+    assert {p.stat().st_mode & 0o777 for p in site if p.is_file()} == {0o644}
+    # Whoosh makes its (empty) lock file like a program, 0777 less the umask: 0755.
+    index = [tmp_path / "index", *(tmp_path / "index").rglob("*")]
+    assert {p.stat().st_mode & 0o777 for p in index} <= {0o755, 0o644}
+    assert {p.stat().st_mode & 0o777 for p in index if p.is_dir()} == {0o755}
+
+
+def test_pages_are_served_throughout_rebuilds(tmp_path: Path) -> None:
+    """A reader fetching pages while the site is rebuilt and republished never gets a 404."""
+    from fastpath.build import BuildOptions, build_project
+    from search.web.static import site_app
+    from search.web.testing import running_server
+
+    shutil.copytree(GOLDEN_TREES, tmp_path / "trees")
+    options = BuildOptions(write_site(tmp_path, tmp_path / "trees"), index_dir=tmp_path / "index")
+    build_project(options)
+    pages = ["", "trees/pacs-viewer/viewer-blank/", "trees/pacs-viewer/", "codes/"]
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def fetch(base: str) -> None:
+        while not done.is_set():
+            for page in pages:
+                try:
+                    with urllib.request.urlopen(f"{base}/{page}", timeout=10) as response:
+                        response.read()
+                        statuses.append(response.status)
+                except urllib.error.HTTPError as e:
+                    statuses.append(e.code)
+
+    with running_server(site_app(tmp_path / "site")) as base:
+        reader = threading.Thread(target=fetch, args=(base,))
+        reader.start()
+        try:
+            for _ in range(3):
+                build_project(options)
+        finally:
+            done.set()
+            reader.join()
+    assert statuses and set(statuses) == {200}, f"{statuses.count(404)} of {len(statuses)}"
+
+
+def test_a_build_killed_mid_way_leaves_nothing_after_the_next(tmp_path: Path) -> None:
+    shutil.copytree(GOLDEN_TREES, tmp_path / "trees")
+    write_site(tmp_path, tmp_path / "trees")
+    assert fastpath("build", "--index-dir", "index", cwd=tmp_path).returncode == 0
+    first = os.readlink(tmp_path / "site")
+    builds = tmp_path / ".site-builds"
+    killed = subprocess.Popen(
+        [str(Path(sys.executable).with_name("fastpath")), "build", "--index-dir", "index"],
+        cwd=tmp_path,
+        stderr=subprocess.DEVNULL,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    for _ in range(1200):  # until the build has written part of its site
+        if any((p / "assets").exists() for p in builds.iterdir() if p.name not in first):
+            break
+        time.sleep(0.05)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert len(list(builds.iterdir())) == 2, "the killed build's folder is left"
+    assert fastpath("build", "--index-dir", "index", cwd=tmp_path).returncode == 0
+    latest = Path(os.readlink(tmp_path / "site")).name
+    assert sorted(p.name for p in builds.iterdir()) == sorted([Path(first).name, latest])

@@ -1,4 +1,4 @@
-"""Checks across trees: unique ids, and each error code claimed in one place."""
+"""Checks across trees: unique ids, each error code claimed in one place, distinct systems."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from builder.codes import normalise_code
 from builder.model import Pos, Tree
 from builder.problems import Level, Problem, Rule, error, warning
+from builder.urls import TREES_DIR, system_slug
 
 DUPLICATE_TREE_ID = Rule(
     "duplicate-tree-id",
@@ -18,9 +19,15 @@ DUPLICATE_CODE = Rule(
     Level.WARNING,
     "the same code is claimed in two places",
 )
+SYSTEM_SLUG_CLASH = Rule(
+    "system-slug-clash",
+    Level.ERROR,
+    "two system names that differ only in case or punctuation would share one web folder",
+)
 RULES = (
     DUPLICATE_TREE_ID,
     DUPLICATE_CODE,
+    SYSTEM_SLUG_CLASH,
 )
 
 
@@ -55,4 +62,20 @@ def check_duplicate_codes(trees: list[Tree]) -> Iterator[Problem]:
                 f'("{first_written}" at {first_pos}); search cannot tell which '
                 f"step handles it (here: {where})",
                 DUPLICATE_CODE,
+            )
+
+
+def check_system_slugs(trees: list[Tree]) -> Iterator[Problem]:
+    """Each system's pages live in a folder named for it; two names must not share one."""
+    first: dict[str, Tree] = {}
+    for tree in sorted(trees, key=lambda t: t.path):
+        slug = system_slug(tree.system)
+        other = first.setdefault(slug, tree)
+        if other.system != tree.system:
+            yield error(
+                tree.system_pos or tree.pos,
+                f'system "{tree.system}" and "{other.system}" (in {other.path}) would share '
+                f"the folder {TREES_DIR}/{slug}/ and one system page; write the name the "
+                "same way in both",
+                SYSTEM_SLUG_CLASH,
             )

@@ -77,12 +77,25 @@ def check_cycles(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
         first = min((tree.nodes[n] for n in loop), key=lambda n: n.pos)
         at = loop.index(first.id)
         loop = loop[at:] + loop[:at]
-        path = " -> ".join([*loop, loop[0]])
+        path = _loop_path(loop)
         yield error(
             first.pos,
             f"cycle with no exit: {path}; add an answer that leads to a resolution or escalation",
             CYCLE_NO_EXIT,
         )
+
+
+LOOP_ENDS_SHOWN = 5
+
+
+def _loop_path(loop: list[str]) -> str:
+    """`a -> b -> c -> a`; a long loop shows its first and last steps and a count."""
+    if len(loop) <= 3 * LOOP_ENDS_SHOWN:
+        return " -> ".join([*loop, loop[0]])
+    hidden = len(loop) - 2 * LOOP_ENDS_SHOWN
+    head = " -> ".join(loop[:LOOP_ENDS_SHOWN])
+    tail = " -> ".join([*loop[-LOOP_ENDS_SHOWN:], loop[0]])
+    return f"{head} -> ... ({hidden:,} more steps) ... -> {tail}"
 
 
 def _loop_through(tree: Tree, start: str, stuck: set[str], walked: set[str]) -> list[str] | None:

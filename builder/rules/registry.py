@@ -51,6 +51,7 @@ TREE_CHECKS: tuple[TreeRule, ...] = (
 KNOWLEDGE_BASE_CHECKS: tuple[KnowledgeBaseRule, ...] = (
     knowledge_base.check_unique_ids,
     knowledge_base.check_duplicate_codes,
+    knowledge_base.check_system_slugs,
 )
 
 SETTINGS = ("off", "warning", "error")

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from builder.model import Tree
+from builder.oserrors import disk_error
 from search.documents import documents_from_trees
 from search.engine import write_engine_index
 from search.store.builds import (
@@ -33,6 +37,10 @@ __all__ = [
     "prepare_index",
     "publish_index",
 ]
+
+
+# How often the background indexer looks whether the build that started it is still alive.
+PARENT_CHECK_SECONDS = 0.05
 
 
 class IndexBuildError(Exception):
@@ -60,9 +68,12 @@ def prepare_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = T
     try:
         folder = new_build_dir(out_dir)
     except OSError as e:
-        raise IndexBuildError(f"cannot create an index build in {out_dir}: {e}") from e
+        raise IndexBuildError(disk_error("create the index build folder", e, out_dir)) from e
     try:
         write_engine_index(documents, folder)
+    except OSError as e:
+        discard_build(folder)
+        raise IndexBuildError(disk_error("write the search index", e, folder)) from e
     except Exception as e:
         discard_build(folder)
         raise IndexBuildError(
@@ -78,6 +89,9 @@ def publish_index(out_dir: Path, folder: Path) -> None:
     """Make a prepared build current (atomically) and prune old ones."""
     try:
         switch_to(out_dir, folder)
+    except OSError as e:
+        discard_build(folder)
+        raise IndexBuildError(disk_error("switch to the new index", e, out_dir)) from e
     except Exception as e:
         discard_build(folder)
         raise IndexBuildError(f"cannot switch to the new index: {type(e).__name__}: {e}") from e
@@ -89,9 +103,25 @@ def discard_index(folder: Path) -> None:
     discard_build(folder)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """End this process as soon as its parent is gone (even killed with -9).
+
+    A build killed mid-way must not leave an indexer writing on: the parent's death
+    reparents this process, which getppid() shows; the half-written folder is pruned later.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _prepare_in_child(
-    trees: list[Tree], out_dir: Path, directory_urls: bool, conn: Connection
+    trees: list[Tree], out_dir: Path, directory_urls: bool, conn: Connection, parent: int
 ) -> None:
+    _exit_with_parent(parent)
     try:
         conn.send(("ok", str(prepare_index(trees, out_dir, directory_urls))))
     except IndexBuildError as e:
@@ -115,19 +145,32 @@ class BackgroundIndexBuild:
         self.directory_urls = directory_urls
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        self._outcome: Path | IndexBuildError | None = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._conn, child = context.Pipe(duplex=False)
             self._process = context.Process(
-                target=_prepare_in_child, args=(trees, out_dir, directory_urls, child), daemon=True
+                target=_prepare_in_child,
+                args=(trees, out_dir, directory_urls, child, os.getpid()),
+                daemon=True,
             )
             self._process.start()
             child.close()
 
-    def _wait(self) -> Path:
-        """The prepared folder; IndexBuildError if the child failed."""
+    def wait(self) -> Path:
+        """The prepared (not yet published) folder; IndexBuildError if the build failed."""
+        if self._outcome is None:
+            self._outcome = self._receive()
+        if isinstance(self._outcome, IndexBuildError):
+            raise self._outcome
+        return self._outcome
+
+    def _receive(self) -> Path | IndexBuildError:
         if self._process is None or self._conn is None:
-            return prepare_index(self.trees, self.out_dir, self.directory_urls)
+            try:
+                return prepare_index(self.trees, self.out_dir, self.directory_urls)
+            except IndexBuildError as e:
+                return e
         try:
             status, value = self._conn.recv()
         except EOFError:
@@ -135,17 +178,15 @@ class BackgroundIndexBuild:
         finally:
             self._process.join()
             self._conn.close()
-        if status != "ok":
-            raise IndexBuildError(value)
-        return Path(value)
+        return Path(value) if status == "ok" else IndexBuildError(value)
 
     def publish(self) -> Path:
         """Wait for the build and make it current; return its folder."""
-        folder = self._wait()
+        folder = self.wait()
         publish_index(self.out_dir, folder)
         return folder
 
     def discard(self) -> None:
         """Wait for the build and remove it: the site failed, so nothing changes."""
         with contextlib.suppress(IndexBuildError):
-            discard_index(self._wait())
+            discard_index(self.wait())
