@@ -1,4 +1,4 @@
-"""A server facing hostile or careless clients."""
+"""A server facing hostile or careless clients: idle connections, waitress's own errors."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import requests
 from builder.check import check_paths
 from search.store.publish import build_index
 from search.web.app import create_app
-from search.web.testing import running_server
+from search.web.security import SECURITY_HEADERS
+from search.web.testing import call_wsgi, running_server
 
 DATA = Path(__file__).parent / "data" / "search"
 
@@ -39,6 +40,24 @@ def _address(base: str) -> tuple[str, int]:
     return parts.hostname or "", parts.port or 80
 
 
+def _raw(base: str, request: bytes) -> tuple[int, dict[str, str]]:
+    """Send bytes as they are; the status and headers (lower-cased names) of the answer."""
+    with socket.create_connection(_address(base), timeout=5) as conn:
+        conn.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = {}
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(head[0].split()[1]), headers
+
+
 def test_a_hundred_idle_connections_do_not_lock_out_a_new_visitor(url: str) -> None:
     with contextlib.ExitStack() as held:
         for _ in range(100):
@@ -48,3 +67,38 @@ def test_a_hundred_idle_connections_do_not_lock_out_a_new_visitor(url: str) -> N
         # the visitor is not even accepted until the idle ones time out (120 s).
         response = requests.get(f"{url}/api/health", timeout=2)
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"NONSENSE\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n", 413),
+    ],
+    ids=["bad-request-line", "bad-content-length", "headers-too-large", "body-too-large"],
+)
+def test_waitress_error_answers_carry_the_security_headers(
+    url: str, request_bytes: bytes, status: int
+) -> None:
+    got, headers = _raw(url, request_bytes)
+    assert got == status
+    for name, value in SECURITY_HEADERS:
+        assert headers.get(name.lower()) == value, name
+
+
+@pytest.mark.parametrize("limit", ["5%0A", "5%0D%0A", "%0A5", "5%20", "+5", "05%00"])
+def test_a_limit_with_anything_around_the_number_is_refused(index_dir: Path, limit: str) -> None:
+    app = create_app(DATA / "site", index_dir)
+    try:
+        response = call_wsgi(app.wsgi, f"/api/search?q=vpn&limit={limit}")
+    finally:
+        app.close()
+    assert response.status == 400
+    assert "limit must be a whole number" in response.json()["error"]
+
+
+def test_a_limit_with_a_trailing_newline_is_refused_over_the_wire(url: str) -> None:
+    response = requests.get(f"{url}/api/search?q=vpn&limit=5%0A", timeout=5)
+    assert response.status_code == 400

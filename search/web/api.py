@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_PARAMETERS = 20
 MAX_SYSTEM_LENGTH = 100
-_LIMIT = re.compile(r"^[0-9]{1,3}$")
+_LIMIT = re.compile(r"[0-9]{1,3}")
 
 _REASONS = {
     200: "OK",
@@ -74,7 +74,8 @@ def _limit(params: dict[str, str]) -> int:
     text = params.get("limit", "")
     if text == "":
         return DEFAULT_LIMIT
-    if not _LIMIT.match(text):
+    # fullmatch: `$` would also match before a trailing newline (`limit=5%0A`).
+    if not _LIMIT.fullmatch(text):
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 

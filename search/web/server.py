@@ -2,7 +2,8 @@
 
 Waitress's defaults suit a server behind a proxy on an intranet; `fastpath serve --host
 0.0.0.0` faces every client directly, so its limits are chosen for that here (see
-`SERVER_OPTIONS`).
+`SERVER_OPTIONS`), and waitress's own error answers (400, 413, 431, 500) carry the same
+security headers as the app's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ import socket
 from typing import Any
 from wsgiref.types import WSGIApplication
 
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
 from waitress.server import create_server as waitress_server
+from waitress.task import ErrorTask
+
+from search.web.security import SECURITY_HEADERS
 
 SERVER_OPTIONS: dict[str, Any] = {
     "ident": "fastpath",
@@ -30,6 +36,24 @@ SERVER_OPTIONS: dict[str, Any] = {
 }
 
 
+class SecuredErrorTask(ErrorTask):  # type: ignore[misc]  # waitress has no type hints
+    """Waitress's own error answer (bad request, too large, app crashed), with our headers."""
+
+    def execute(self) -> None:
+        names = {name.lower() for name, _ in SECURITY_HEADERS}
+        self.response_headers[:] = [
+            (k, v) for k, v in self.response_headers if k.lower() not in names
+        ]
+        self.response_headers.extend(SECURITY_HEADERS)
+        super().execute()
+
+
+class SecuredChannel(HTTPChannel):  # type: ignore[misc]  # waitress has no type hints
+    """A connection whose error answers carry the security headers."""
+
+    error_task_class = SecuredErrorTask
+
+
 def create_server(
     app: WSGIApplication,
     host: str = "127.0.0.1",
@@ -45,4 +69,9 @@ def create_server(
     where: dict[str, Any] = (
         {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     )
-    return waitress_server(app, threads=threads, **where, **SERVER_OPTIONS)
+    channels: dict[int, Any] = {}
+    server = waitress_server(app, map=channels, threads=threads, **where, **SERVER_OPTIONS)
+    for dispatcher in list(channels.values()):
+        if isinstance(dispatcher, BaseWSGIServer):
+            dispatcher.channel_class = SecuredChannel
+    return server
