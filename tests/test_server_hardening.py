@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from builder.check import check_paths
 from search.store.publish import build_index
 from search.web.app import create_app
 from search.web.security import SECURITY_HEADERS
+from search.web.server import QueueDepthSummary, summarise_queue_logs
 from search.web.testing import call_wsgi, running_server
 
 DATA = Path(__file__).parent / "data" / "search"
@@ -102,3 +104,38 @@ def test_a_limit_with_anything_around_the_number_is_refused(index_dir: Path, lim
 def test_a_limit_with_a_trailing_newline_is_refused_over_the_wire(url: str) -> None:
     response = requests.get(f"{url}/api/search?q=vpn&limit=5%0A", timeout=5)
     assert response.status_code == 400
+
+
+def test_queue_depth_warnings_are_summarised(caplog: pytest.LogCaptureFixture) -> None:
+    summarise_queue_logs()
+    queue = logging.getLogger("waitress.queue")
+    with caplog.at_level(logging.WARNING, logger="waitress.queue"):
+        for depth in range(1, 2001):
+            queue.warning("Task queue depth is %d", depth % 700)
+    lines = [r.getMessage() for r in caplog.records if r.name == "waitress.queue"]
+    assert len(lines) <= 1
+
+
+def test_a_queue_summary_says_how_many_lines_it_stands_for() -> None:
+    now = [0.0]
+    summary = QueueDepthSummary(interval=10.0, clock=lambda: now[0])
+
+    def record(depth: int) -> logging.LogRecord:
+        return logging.LogRecord(
+            "waitress.queue", logging.WARNING, "", 0, "Task queue depth is %d", (depth,), None
+        )
+
+    first = record(3)
+    assert summary.filter(first)
+    passed = []
+    for depth in (5, 40, 7):
+        now[0] += 1.0
+        passed.append(summary.filter(record(depth)))
+    now[0] += 10.0
+    last = record(2)
+    assert passed == [False, False, False] and summary.filter(last)
+    assert last.getMessage() == (
+        "Task queue depth is 2 (deepest 40; 4 such lines in one, one per 10 s)"
+    )
+    other = logging.LogRecord("waitress.queue", logging.WARNING, "", 0, "other", None, None)
+    assert summary.filter(other)

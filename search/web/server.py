@@ -8,7 +8,11 @@ security headers as the app's.
 
 from __future__ import annotations
 
+import logging
 import socket
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 from wsgiref.types import WSGIApplication
 
@@ -54,6 +58,47 @@ class SecuredChannel(HTTPChannel):  # type: ignore[misc]  # waitress has no type
     error_task_class = SecuredErrorTask
 
 
+class QueueDepthSummary(logging.Filter):
+    """At most one "Task queue depth is N" line per interval, saying how many it stands for.
+
+    Waitress logs one for every request that waits for a thread: under load that is
+    thousands of lines a second, burying everything else in the log.
+    """
+
+    def __init__(self, interval: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.interval = interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+        self._held = 0
+        self._deepest = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("Task queue depth"):
+            return True
+        args = record.args if isinstance(record.args, tuple) else ()
+        depth = args[0] if args and isinstance(args[0], int) else 0
+        with self._lock:
+            self._held += 1
+            self._deepest = max(self._deepest, depth)
+            now = self._clock()
+            if now - self._last < self.interval:
+                return False
+            held, deepest = self._held, self._deepest
+            self._last, self._held, self._deepest = now, 0, 0
+        record.msg = "Task queue depth is %d (deepest %d; %d such lines in one, one per %g s)"
+        record.args = (depth, deepest, held, self.interval)
+        return True
+
+
+def summarise_queue_logs(interval: float = 10.0) -> None:
+    """Make waitress's queue warnings a summary line per interval (once per process)."""
+    logger = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, QueueDepthSummary) for f in logger.filters):
+        logger.addFilter(QueueDepthSummary(interval))
+
+
 def create_server(
     app: WSGIApplication,
     host: str = "127.0.0.1",
@@ -69,6 +114,7 @@ def create_server(
     where: dict[str, Any] = (
         {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     )
+    summarise_queue_logs()
     channels: dict[int, Any] = {}
     server = waitress_server(app, map=channels, threads=threads, **where, **SERVER_OPTIONS)
     for dispatcher in list(channels.values()):
