@@ -8,17 +8,19 @@ engine means writing this module again against the contract in `search.engine`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import And, Or, Query, Term
 
 from search.documents import SearchDocument
-from search.engine import WordMatch
+from search.engine import IndexReadError, WordMatch
 from search.engine.spelling import Vocabulary
 
 # Field names, shared with the searcher.
@@ -87,10 +89,20 @@ def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
 FUZZY_WEIGHT = 0.5
 
 
+@contextmanager
+def _reading(folder: Path) -> Iterator[None]:
+    """Whatever reading a damaged file raises (struct, EOF, pickle, ...) as IndexReadError."""
+    try:
+        yield
+    except Exception as e:
+        raise IndexReadError(folder, e) from e
+
+
 class WhooshSearcher:
     """One Whoosh searcher (see `search.engine.EngineSearcher`); one thread at a time."""
 
-    def __init__(self, searcher: Any, vocabulary: Vocabulary) -> None:
+    def __init__(self, searcher: Any, vocabulary: Vocabulary, folder: Path) -> None:
+        self._folder = folder
         self._searcher = searcher
         self._analyzer = searcher.schema[TITLE].analyzer
         self._vocabulary = vocabulary
@@ -108,8 +120,9 @@ class WhooshSearcher:
         terms = [Term(field, key) for key in keys for field in (CODES, CODE_ALTERNATES)]
         if not terms:
             return []
-        hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
-        return [self._document(hit) for hit in hits]
+        with _reading(self._folder):
+            hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
+            return [self._document(hit) for hit in hits]
 
     def _word_query(self, word: str, forgiving: bool) -> Query | None:
         """Any field containing the word (and, if forgiving, a correction of a typo in it)."""
@@ -163,15 +176,19 @@ class WhooshSearcher:
         """Add the query's best hits that are not in `found` yet."""
         if len(found) >= limit:
             return
-        hits = self._searcher.search(query, limit=limit + len(seen), filter=self._filter(system))
-        for hit in hits:
-            document = self._document(hit)
-            if document.doc_id not in seen:
-                seen.add(document.doc_id)
-                found.append(WordMatch(document, float(hit.score), all_words))
+        with _reading(self._folder):
+            hits = self._searcher.search(
+                query, limit=limit + len(seen), filter=self._filter(system)
+            )
+            for hit in hits:
+                document = self._document(hit)
+                if document.doc_id not in seen:
+                    seen.add(document.doc_id)
+                    found.append(WordMatch(document, float(hit.score), all_words))
 
     def document_count(self) -> int:
-        return int(self._searcher.doc_count())
+        with _reading(self._folder):
+            return int(self._searcher.doc_count())
 
     def close(self) -> None:
         self._searcher.close()
@@ -184,7 +201,11 @@ class WhooshIndex:
         if not whoosh_index.exists_in(str(folder)):
             raise FileNotFoundError(f"no search index in {folder}")
         self.folder = folder
-        self._index = whoosh_index.open_dir(str(folder), readonly=True)
+        # Read with plain file reads, not memory maps: a mapped file truncated under the
+        # server (a copy over the live build) kills the whole process with SIGBUS on the
+        # next read; a read of a short file raises an error that is answered 503.
+        storage = FileStorage(str(folder), supports_mmap=False, readonly=True)
+        self._index = whoosh_index.FileIndex(storage)
         with self._index.reader() as reader:
             self._vocabulary = Vocabulary(
                 term.decode("utf-8") if isinstance(term, bytes) else str(term)
@@ -193,7 +214,8 @@ class WhooshIndex:
             )
 
     def searcher(self) -> WhooshSearcher:
-        return WhooshSearcher(self._index.searcher(), self._vocabulary)
+        with _reading(self.folder):
+            return WhooshSearcher(self._index.searcher(), self._vocabulary, self.folder)
 
     def close(self) -> None:
         self._index.close()

@@ -8,8 +8,9 @@
 `url` is relative to the site root; `snippet` is plain text (escape it when showing it);
 `limit` is 1..50 (default 10); `system` (optional) keeps one system's trees.
 
-Every answer is JSON. A bad request is a 400 that says what to change, a missing index a
-503 that says how to build one; nothing a client sends can cause a 500.
+Every answer is JSON. A bad request is a 400 that says what to change, a missing index (or
+one whose files changed on disk while served) a 503 that says how to build one; nothing a
+client sends can cause a 500.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+from search.engine import IndexReadError
 from search.query import QueryError
 from search.service import DEFAULT_LIMIT, MAX_LIMIT, ResultCache, search_index
 from search.service import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
@@ -102,7 +104,7 @@ class SearchAPI:
             results = search_index(self.live, params["q"], limit, system, self.cache)
         except (BadRequest, QueryError) as e:
             return 400, {"error": str(e)}
-        except NoIndexError as e:
+        except (NoIndexError, IndexReadError) as e:
             return 503, {"error": str(e)}
         return 200, results.to_json()
 
@@ -114,6 +116,9 @@ class SearchAPI:
                 return 200, {"status": "ok", "documents": count, "index": lease.build}
         except NoIndexError as e:
             return 503, {"status": "no-index", "documents": 0, "index": None, "error": str(e)}
+        except IndexReadError as e:
+            build = e.folder.name
+            return 503, {"status": "unreadable", "documents": 0, "index": build, "error": str(e)}
 
 
 JsonView = Callable[[WSGIEnvironment], Answer]
