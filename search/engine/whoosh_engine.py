@@ -7,6 +7,7 @@ engine means writing this module again against the contract in `search.engine`.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.lang.porter import stem
 from whoosh.query import And, Or, Query, Term
 
 from search.documents import SearchDocument
@@ -85,6 +87,18 @@ def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
     return count
 
 
+# Stems of query words, cached once per build for all its searchers and threads. Whoosh's
+# own cache (an LFU dict inside each analyser) is not thread-safe: shared between threads it
+# raised "dictionary changed size during iteration" and grew far past its cap. lru_cache is
+# bounded and safe to call from any thread.
+STEM_CACHE_SIZE = 50_000
+
+
+def query_analyzer(stem_cache: Any) -> Any:
+    """The index's word analyser (the same tokens, stop words and stems), with our cache."""
+    return StemmingAnalyzer(stemfn=stem_cache, cachesize=None)
+
+
 # A typo'd match counts for less than the word spelled right.
 FUZZY_WEIGHT = 0.5
 
@@ -101,10 +115,13 @@ def _reading(folder: Path) -> Iterator[None]:
 class WhooshSearcher:
     """One Whoosh searcher (see `search.engine.EngineSearcher`); one thread at a time."""
 
-    def __init__(self, searcher: Any, vocabulary: Vocabulary, folder: Path) -> None:
+    def __init__(
+        self, searcher: Any, vocabulary: Vocabulary, folder: Path, stem_cache: Any
+    ) -> None:
         self._folder = folder
         self._searcher = searcher
-        self._analyzer = searcher.schema[TITLE].analyzer
+        self.stem_cache = stem_cache
+        self._analyzer = query_analyzer(stem_cache)
         self._vocabulary = vocabulary
 
     @staticmethod
@@ -206,6 +223,7 @@ class WhooshIndex:
         # next read; a read of a short file raises an error that is answered 503.
         storage = FileStorage(str(folder), supports_mmap=False, readonly=True)
         self._index = whoosh_index.FileIndex(storage)
+        self.stem_cache = functools.lru_cache(maxsize=STEM_CACHE_SIZE)(stem)
         with self._index.reader() as reader:
             self._vocabulary = Vocabulary(
                 term.decode("utf-8") if isinstance(term, bytes) else str(term)
@@ -215,7 +233,8 @@ class WhooshIndex:
 
     def searcher(self) -> WhooshSearcher:
         with _reading(self.folder):
-            return WhooshSearcher(self._index.searcher(), self._vocabulary, self.folder)
+            searcher = self._index.searcher()
+        return WhooshSearcher(searcher, self._vocabulary, self.folder, self.stem_cache)
 
     def close(self) -> None:
         self._index.close()
