@@ -32,10 +32,14 @@ class ServeProcess:
     def log(self) -> str:
         return "".join(self.lines)
 
-    def stop(self, sig: int = signal.SIGINT, timeout: float = 20) -> int:
-        """Send the signal and wait for the exit; the exit code."""
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 20, group: bool = False) -> int:
+        """Send the signal (to all its processes, like a terminal's Ctrl+C, if `group`) and
+        wait for the exit; the exit code."""
         if self.process.poll() is None:
-            self.process.send_signal(sig)
+            if group:
+                os.killpg(self.process.pid, sig)
+            else:
+                self.process.send_signal(sig)
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -22,7 +22,7 @@ def test_a_truncated_segment_leaves_the_server_up_and_search_answering_503(
     build_index(check_paths([DATA / "trees"]).trees, index_dir)
     build = current_build(index_dir)
     assert build is not None
-    with serve_process(DATA / "site", index_dir) as server:
+    with serve_process(DATA / "site", index_dir, "--workers", "1") as server:
         before = requests.get(f"{server.url}/api/search", params={"q": "images black"}, timeout=5)
         assert before.status_code == 200 and before.json()["results"]
         for segment in build.glob("*.seg"):

@@ -3,7 +3,8 @@
     /api/search?q=0xA700   -> {"query", "normalised", "results": [{"title", "tree",
                               "tree_title", "system", "step", "url", "matched_code",
                               "code_message", "snippet", "score", "kind"}]}
-    /api/health            -> {"status": "ok", "documents": N, "index": "<build name>"}
+    /api/health            -> {"status": "ok", "documents": N, "index": "<build name>",
+                              "worker": <process id of the worker that answered>}
 
 `url` is relative to the site root; `snippet` is plain text (escape it when showing it);
 `limit` is 1..50 (default 10); `system` (optional) keeps one system's trees.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -113,7 +115,12 @@ class SearchAPI:
         try:
             with self.live.lease() as lease:
                 count = lease.searcher.document_count()
-                return 200, {"status": "ok", "documents": count, "index": lease.build}
+                return 200, {
+                    "status": "ok",
+                    "documents": count,
+                    "index": lease.build,
+                    "worker": os.getpid(),
+                }
         except NoIndexError as e:
             return 503, {"status": "no-index", "documents": 0, "index": None, "error": str(e)}
         except IndexReadError as e:
