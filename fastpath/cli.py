@@ -310,7 +310,7 @@ def search_command(
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Requests handled at once.",
+    help="Requests each worker handles at once.",
 )
 @click.option(
     "--cache-size",
