@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
-from served import ServeProcess, serve_process
+from served import FASTPATH, ServeProcess, serve_process
 
 from builder.check import check_paths
 from builder.model import Tree
@@ -123,3 +125,33 @@ def test_a_worker_that_dies_is_replaced(trees: list[Tree], tmp_path: Path) -> No
     assert f"worker {victim} exited (killed by SIGKILL); starting another" in server.log
     assert code == 0
     assert not any(_alive(pid) for pid in first | replaced)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_port_in_use_is_one_clear_line(tmp_path: Path, workers: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        where = ["--port", str(port), "--site", str(DATA / "site")]
+        done = subprocess.run(
+            [
+                str(FASTPATH),
+                "serve",
+                *where,
+                "--index",
+                str(tmp_path / "index"),
+                "--workers",
+                workers,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(another program uses it: try --port 8080)"
+    )
+    assert "Traceback" not in done.stderr

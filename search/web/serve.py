@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,7 +57,8 @@ def serve(options: ServeOptions, say: Callable[[str], None] = lambda line: None)
 
 def _cannot_listen(options: ServeOptions, e: OSError) -> ServerFailed:
     hint = " (another program uses it: try --port 8080)" if e.errno == errno.EADDRINUSE else ""
-    return ServerFailed(f"cannot listen on {options.host}:{options.port}: {e.strerror or e}{hint}")
+    reason = os.strerror(e.errno) if e.errno else str(e)
+    return ServerFailed(f"cannot listen on {options.host}:{options.port}: {reason}{hint}")
 
 
 def _serving(options: ServeOptions, port: int, how: str) -> str:
