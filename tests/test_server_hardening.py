@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -139,3 +141,22 @@ def test_a_queue_summary_says_how_many_lines_it_stands_for() -> None:
     )
     other = logging.LogRecord("waitress.queue", logging.WARNING, "", 0, "other", None, None)
     assert summary.filter(other)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no open-file limit to raise on Windows")
+def test_the_open_file_limit_is_raised_to_fit_the_connection_limit() -> None:
+    # In a child process: the limit is per process, and this one is the test runner's.
+    code = (
+        "import resource\n"
+        "from search.web.server import SERVER_OPTIONS, allow_open_files\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
+        "allow_open_files()\n"
+        "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], hard,"
+        " SERVER_OPTIONS['connection_limit'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    soft, hard, connections = (int(v) for v in done.stdout.split())
+    assert soft > connections or soft == hard

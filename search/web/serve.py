@@ -12,7 +12,7 @@ from pathlib import Path
 
 from search.store.builds import current_name
 from search.web.app import create_app
-from search.web.server import create_server
+from search.web.server import allow_open_files, create_server
 from search.web.workers import WorkersFailed, can_fork, listen, run_workers
 
 
@@ -41,6 +41,7 @@ def serve(options: ServeOptions, say: Callable[[str], None] = lambda line: None)
     if not (site_dir / "index.html").is_file():
         raise ServerFailed(f"no built site in {site_dir}/: run `fastpath build` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    allow_open_files()
     if current_name(index_dir) is None:
         say(
             f"warning: no search index in {index_dir} yet; /api/search answers 503 "

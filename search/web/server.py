@@ -40,6 +40,24 @@ SERVER_OPTIONS: dict[str, Any] = {
 }
 
 
+def allow_open_files(connections: int = SERVER_OPTIONS["connection_limit"]) -> int:
+    """Raise this process's soft limit on open files to fit the connection limit (POSIX).
+
+    Many systems start processes with a soft limit of 1,024: a connection limit of 1,000 plus
+    the site's files would meet it and refuse connections with EMFILE. Returns the new limit.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return connections
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256  # the site's files, the index, logs, pipes
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return int(soft)
+
+
 class SecuredErrorTask(ErrorTask):  # type: ignore[misc]  # waitress has no type hints
     """Waitress's own error answer (bad request, too large, app crashed), with our headers."""
 
