@@ -137,7 +137,7 @@ def test_a_queue_summary_says_how_many_lines_it_stands_for() -> None:
     last = record(2)
     assert passed == [False, False, False] and summary.filter(last)
     assert last.getMessage() == (
-        "Task queue depth is 2 (deepest 40; 4 such lines in one, one per 10 s)"
+        "Task queue depth is 2 (deepest 40; 4 warnings summarised, one line per 10 s)"
     )
     other = logging.LogRecord("waitress.queue", logging.WARNING, "", 0, "other", None, None)
     assert summary.filter(other)

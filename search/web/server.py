@@ -105,7 +105,9 @@ class QueueDepthSummary(logging.Filter):
                 return False
             held, deepest = self._held, self._deepest
             self._last, self._held, self._deepest = now, 0, 0
-        record.msg = "Task queue depth is %d (deepest %d; %d such lines in one, one per %g s)"
+        record.msg = (
+            "Task queue depth is %d (deepest %d; %d warnings summarised, one line per %g s)"
+        )
         record.args = (depth, deepest, held, self.interval)
         return True
 
