@@ -18,6 +18,7 @@ from builder.check import check_paths
 from builder.model import Tree
 from search.store.builds import current_name
 from search.store.publish import build_index
+from search.web import workers
 
 DATA = Path(__file__).parent / "data" / "search"
 
@@ -155,3 +156,16 @@ def test_a_port_in_use_is_one_clear_line(tmp_path: Path, workers: str) -> None:
         "(another program uses it: try --port 8080)"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_workers_that_keep_dying_stop_the_server_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers, "MAX_RESTARTS", 3)
+
+    def broken(sock: socket.socket) -> None:
+        raise RuntimeError("cannot start")  # in the forked worker: logged, exit code 1
+
+    with workers.listen("127.0.0.1", 0) as sock, pytest.raises(workers.WorkersFailed) as failed:
+        workers.run_workers(sock, 2, broken)
+    assert str(failed.value).startswith("workers died 4 times in 60 s")
