@@ -169,3 +169,13 @@ def test_workers_that_keep_dying_stop_the_server_with_a_reason(
     with workers.listen("127.0.0.1", 0) as sock, pytest.raises(workers.WorkersFailed) as failed:
         workers.run_workers(sock, 2, broken)
     assert str(failed.value).startswith("workers died 4 times in 60 s")
+
+
+def test_one_process_stops_cleanly_on_sigterm(trees: list[Tree], tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(trees, index_dir)
+    with serve_process(DATA / "site", index_dir, "--workers", "1") as server:
+        answered = requests.get(f"{server.url}/api/health", timeout=5).json()["worker"]
+        code = server.stop(signal.SIGTERM)
+    assert answered == server.process.pid
+    assert code == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 from search.store.builds import current_name
 from search.web.app import create_app
 from search.web.server import allow_open_files, create_server
-from search.web.workers import WorkersFailed, can_fork, listen, run_workers
+from search.web.workers import WorkersFailed, can_fork, listen, run_workers, stop_on_sigterm
 
 
 class ServerFailed(Exception):
@@ -77,6 +77,7 @@ def _serve_in_this_process(options: ServeOptions, say: Callable[[str], None]) ->
         app.close()
         raise _cannot_listen(options, e) from None
     say(_serving(options, getattr(server, "effective_port", options.port), ""))
+    stop_on_sigterm()
     try:
         server.run()
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -100,7 +101,7 @@ def _fork(sock: socket.socket, work: Callable[[socket.socket], None]) -> int:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, _exit_on_signal)
+        stop_on_sigterm()
         work(sock)
     except (KeyboardInterrupt, SystemExit):
         pass
@@ -115,6 +116,13 @@ def _fork(sock: socket.socket, work: Callable[[socket.socket], None]) -> int:
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM (`kill`, a service manager) end waitress's loop like Ctrl+C does, letting
+    requests in progress finish, instead of killing the process outright."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_on_signal)
 
 
 def _reap(children: set[int]) -> list[tuple[int, int]]:
