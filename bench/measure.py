@@ -105,6 +105,33 @@ def vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (the workers of `fastpath serve --workers`)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        todo += [int(child) for child in children]
+    return found
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a running process, in MiB: pages shared between processes
+    (a forked worker's copy of its parent) are split between them, so sums do not double
+    count; 0 if unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a running process (all its threads) has used so far."""
     try:

@@ -39,6 +39,7 @@ from bench.report import (
     targets,
     targets_table,
     was_busy,
+    workers_table,
 )
 from bench.sites import fastpath_project, plain_project
 
@@ -171,7 +172,8 @@ def render(settings: Settings, results: Results) -> str:
         "",
         "## JSON API over HTTP",
         "",
-        f"`fastpath serve` (waitress, {api.server_threads} threads, the default) on loopback; "
+        f"`fastpath serve --workers 1` (one process; waitress, {api.server_threads} threads, "
+        "the default) on loopback; "
         f"a load generator in its own process with keep-alive connections, up to "
         f"{settings.http_requests:,} requests or {settings.http_seconds:.0f} s per row. "
         f"Mixed = {CODE_SHARE:.0%} codes, {1 - CODE_SHARE:.0%} words. Server and generator "
@@ -179,6 +181,16 @@ def render(settings: Settings, results: Results) -> str:
         f"under one GIL). Server peak memory (VmHWM): {api.server_peak_mb:.0f} MB.",
         "",
         api_table(api),
+        "",
+        "### Worker processes",
+        "",
+        "`fastpath serve --workers N` (N processes sharing the port, each with 4 threads), "
+        "no answer cache, the mixed load from 32 keep-alive clients. Server CPU sums all its "
+        "processes; total PSS sums their proportional memory at the end of the row (pages "
+        "the workers share after fork counted once), total VmHWM sums their peaks (shared "
+        "pages counted in every process).",
+        "",
+        workers_table(api),
         "",
         "## Author preview",
         "",
@@ -200,6 +212,7 @@ def raw(results: Results) -> dict[str, object]:
         "search": dataclasses.asdict(results.search),
         "api": [[dataclasses.asdict(level), r] for level, r in results.api.loads],
         "server_peak_mb": results.api.server_peak_mb,
+        "workers": [dataclasses.asdict(run) for run in results.api.workers],
         "preview": dataclasses.asdict(results.preview),
         "load_average": [results.load_before, results.load_after],
     }

@@ -314,7 +314,7 @@ def search_command(
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Requests handled at once.",
+    help="Requests each worker handles at once.",
 )
 @click.option(
     "--cache-size",
@@ -323,16 +323,30 @@ def search_command(
     show_default=True,
     help="Recent answers kept per index build (0: none).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes sharing the port (default: one per core; one on Windows).",
+)
 def serve_command(
-    host: str, port: int, site_dir: Path, index_dir: Path, threads: int, cache_size: int
+    host: str,
+    port: int,
+    site_dir: Path,
+    index_dir: Path,
+    threads: int,
+    cache_size: int,
+    workers: int | None,
 ) -> None:
-    """Serve the built site and the search API (/api/search, /api/health) from one process.
+    """Serve the built site and the search API (/api/search, /api/health).
 
     Rebuilt sites and indexes are picked up without a restart.
     """
     from search.web.serve import ServeOptions, ServerFailed, serve
+    from search.web.workers import default_workers
 
-    options = ServeOptions(host, port, site_dir, index_dir, threads, cache_size)
+    count = workers or default_workers()
+    options = ServeOptions(host, port, site_dir, index_dir, threads, cache_size, count)
     try:
         serve(options, lambda line: click.echo(line, err=True))
     except ServerFailed as e:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -112,7 +113,12 @@ def test_health_names_the_build_and_counts_documents(app: FastpathApp, index_dir
     expected = len(documents_from_trees(check_paths([DATA / "trees"]).trees))
     build = current_build(index_dir)
     assert build is not None
-    assert data == {"status": "ok", "documents": expected, "index": build.name}
+    assert data == {
+        "status": "ok",
+        "documents": expected,
+        "index": build.name,
+        "worker": os.getpid(),
+    }
 
 
 def test_other_methods_and_endpoints(app: FastpathApp) -> None:

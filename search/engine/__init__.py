@@ -12,9 +12,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from search.documents import SearchDocument
-from search.engine.contract import EngineIndex, EngineSearcher, WordMatch
+from search.engine.contract import EngineIndex, EngineSearcher, IndexReadError, WordMatch
 
-__all__ = ["EngineIndex", "EngineSearcher", "WordMatch", "open_engine_index", "write_engine_index"]
+__all__ = [
+    "EngineIndex",
+    "EngineSearcher",
+    "IndexReadError",
+    "WordMatch",
+    "open_engine_index",
+    "write_engine_index",
+]
 
 
 def write_engine_index(documents: Iterable[SearchDocument], folder: Path) -> int:

@@ -7,18 +7,24 @@ engine means writing this module again against the contract in `search.engine`.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile
+from whoosh.lang.porter import stem
 from whoosh.query import And, Or, Query, Term
 
 from search.documents import SearchDocument
-from search.engine.contract import WordMatch
+from search.engine.contract import IndexReadError, WordMatch
 from search.engine.spelling import Vocabulary
 
 # Field names, shared with the searcher.
@@ -83,16 +89,41 @@ def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
     return count
 
 
+# Stems of query words, cached once per build for all its searchers and threads. Whoosh's
+# own cache (an LFU dict inside each analyser) is not thread-safe: shared between threads it
+# raised "dictionary changed size during iteration" and grew far past its cap. lru_cache is
+# bounded and safe to call from any thread.
+STEM_CACHE_SIZE = 50_000
+
+
+def query_analyzer(stem_cache: Any) -> Any:
+    """The index's word analyser (the same tokens, stop words and stems), with our cache."""
+    return StemmingAnalyzer(stemfn=stem_cache, cachesize=None)
+
+
 # A typo'd match counts for less than the word spelled right.
 FUZZY_WEIGHT = 0.5
+
+
+@contextmanager
+def _reading(folder: Path) -> Iterator[None]:
+    """Whatever reading a damaged file raises (struct, EOF, pickle, ...) as IndexReadError."""
+    try:
+        yield
+    except Exception as e:
+        raise IndexReadError(folder, e) from e
 
 
 class WhooshSearcher:
     """One Whoosh searcher (see `search.engine.EngineSearcher`); one thread at a time."""
 
-    def __init__(self, searcher: Any, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self, searcher: Any, vocabulary: Vocabulary, folder: Path, stem_cache: Any
+    ) -> None:
+        self._folder = folder
         self._searcher = searcher
-        self._analyzer = searcher.schema[TITLE].analyzer
+        self.stem_cache = stem_cache
+        self._analyzer = query_analyzer(stem_cache)
         self._vocabulary = vocabulary
 
     @staticmethod
@@ -108,8 +139,9 @@ class WhooshSearcher:
         terms = [Term(field, key) for key in keys for field in (CODES, CODE_ALTERNATES)]
         if not terms:
             return []
-        hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
-        return [self._document(hit) for hit in hits]
+        with _reading(self._folder):
+            hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
+            return [self._document(hit) for hit in hits]
 
     def _word_query(self, word: str, forgiving: bool) -> Query | None:
         """Any field containing the word (and, if forgiving, a correction of a typo in it)."""
@@ -163,18 +195,70 @@ class WhooshSearcher:
         """Add the query's best hits that are not in `found` yet."""
         if len(found) >= limit:
             return
-        hits = self._searcher.search(query, limit=limit + len(seen), filter=self._filter(system))
-        for hit in hits:
-            document = self._document(hit)
-            if document.doc_id not in seen:
-                seen.add(document.doc_id)
-                found.append(WordMatch(document, float(hit.score), all_words))
+        with _reading(self._folder):
+            hits = self._searcher.search(
+                query, limit=limit + len(seen), filter=self._filter(system)
+            )
+            for hit in hits:
+                document = self._document(hit)
+                if document.doc_id not in seen:
+                    seen.add(document.doc_id)
+                    found.append(WordMatch(document, float(hit.score), all_words))
 
     def document_count(self) -> int:
-        return int(self._searcher.doc_count())
+        with _reading(self._folder):
+            return int(self._searcher.doc_count())
 
     def close(self) -> None:
         self._searcher.close()
+
+
+class _SharedBytes(BufferFile):  # type: ignore[misc]  # Whoosh has no type hints
+    """A file held in memory; the files inside it (a compound segment's parts) are cut out
+    once and shared by every reader, instead of copied for each new searcher."""
+
+    def __init__(self, data: bytes, name: str, parts: dict[tuple[int, int], bytes]) -> None:
+        super().__init__(data, name=name)
+        self._parts = parts
+
+    def subset(self, position: int, length: int, name: str | None = None) -> BufferFile:
+        part = self._parts.get((position, length))
+        if part is None:
+            # setdefault: of two threads cutting the same part, both keep the first one.
+            part = self._parts.setdefault((position, length), self.get(position, length))
+        return BufferFile(part, name=name or self._name)
+
+
+class _InMemoryStorage(FileStorage):  # type: ignore[misc]  # Whoosh has no type hints
+    """A build's files, each read from disk once, then served from memory.
+
+    Whoosh would memory-map the segment: a mapped file truncated or rewritten under the
+    server (a copy over the live build) kills the whole process with SIGBUS on the next read.
+    Held in memory, a build keeps answering from what it was when it opened, whatever
+    happens to its files; it is as fast as the map, and builds are small (18 MB on disk
+    at 2,000 trees, about 30 MB held, whatever the number of searchers).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), supports_mmap=False, readonly=True)
+        self._lock = threading.Lock()
+        self._names: list[str] | None = None
+        self._files: dict[str, bytes] = {}
+        self._parts: dict[str, dict[tuple[int, int], bytes]] = {}
+
+    def list(self) -> list[str]:
+        with self._lock:  # the folder as it was when the build opened
+            if self._names is None:
+                self._names = list(super().list())
+            return list(self._names)
+
+    def open_file(self, name: str, **kwargs: Any) -> BufferFile:
+        with self._lock:
+            if name not in self._files:
+                with open(self._fpath(name), "rb") as file:
+                    self._files[name] = file.read()
+                self._parts[name] = {}
+            return _SharedBytes(self._files[name], name, self._parts[name])
 
 
 class WhooshIndex:
@@ -184,7 +268,8 @@ class WhooshIndex:
         if not whoosh_index.exists_in(str(folder)):
             raise FileNotFoundError(f"no search index in {folder}")
         self.folder = folder
-        self._index = whoosh_index.open_dir(str(folder), readonly=True)
+        self._index = whoosh_index.FileIndex(_InMemoryStorage(folder))
+        self.stem_cache = functools.lru_cache(maxsize=STEM_CACHE_SIZE)(stem)
         with self._index.reader() as reader:
             self._vocabulary = Vocabulary(
                 term.decode("utf-8") if isinstance(term, bytes) else str(term)
@@ -193,7 +278,9 @@ class WhooshIndex:
             )
 
     def searcher(self) -> WhooshSearcher:
-        return WhooshSearcher(self._index.searcher(), self._vocabulary)
+        with _reading(self.folder):
+            searcher = self._index.searcher()
+        return WhooshSearcher(searcher, self._vocabulary, self.folder, self.stem_cache)
 
     def close(self) -> None:
         self._index.close()

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.engine import EngineIndex, EngineSearcher, open_engine_index
+from search.engine import EngineIndex, EngineSearcher, IndexReadError, open_engine_index
 from search.store.builds import current_name
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ class LiveIndex:
         self._current: _Build | None = None
         self._last_check = float("-inf")
         self._failed: str | None = None
+        self._unreadable: set[str] = set()
         self._closed = False
         self.refresh()
 
@@ -148,8 +149,19 @@ class LiveIndex:
                 searcher = build.index.searcher()
             yield Lease(build.name, searcher)
             healthy = True
+        except IndexReadError as e:
+            self._report_unreadable(build.name, e)
+            raise
         finally:
             self._give_back(build, searcher, healthy)
+
+    def _report_unreadable(self, name: str, error: IndexReadError) -> None:
+        """Log a damaged build once, not once per request (each is answered 503)."""
+        with self._lock:
+            first = name not in self._unreadable
+            self._unreadable.add(name)
+        if first:
+            log.error("%s (%s: %s)", error, type(error.cause).__name__, error.cause)
 
     def _give_back(self, build: _Build, searcher: EngineSearcher | None, healthy: bool) -> None:
         with self._lock:

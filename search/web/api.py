@@ -3,19 +3,22 @@
     /api/search?q=0xA700   -> {"query", "normalised", "results": [{"title", "tree",
                               "tree_title", "system", "step", "url", "matched_code",
                               "code_message", "snippet", "score", "kind"}]}
-    /api/health            -> {"status": "ok", "documents": N, "index": "<build name>"}
+    /api/health            -> {"status": "ok", "documents": N, "index": "<build name>",
+                              "worker": <process id of the worker that answered>}
 
 `url` is relative to the site root; `snippet` is plain text (escape it when showing it);
 `limit` is 1..50 (default 10); `system` (optional) keeps one system's trees.
 
-Every answer is JSON. A bad request is a 400 that says what to change, a missing index a
-503 that says how to build one; nothing a client sends can cause a 500.
+Every answer is JSON. A bad request is a 400 that says what to change, a missing index (or
+one whose files changed on disk while served) a 503 that says how to build one; nothing a
+client sends can cause a 500.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+from search.engine import IndexReadError
 from search.query import QueryError
 from search.service import DEFAULT_LIMIT, MAX_LIMIT, ResultCache, search_index
 from search.service import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
@@ -32,7 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_PARAMETERS = 20
 MAX_SYSTEM_LENGTH = 100
-_LIMIT = re.compile(r"^[0-9]{1,3}$")
+_LIMIT = re.compile(r"[0-9]{1,3}")
 
 _REASONS = {
     200: "OK",
@@ -74,7 +78,8 @@ def _limit(params: dict[str, str]) -> int:
     text = params.get("limit", "")
     if text == "":
         return DEFAULT_LIMIT
-    if not _LIMIT.match(text):
+    # fullmatch: `$` would also match before a trailing newline (`limit=5%0A`).
+    if not _LIMIT.fullmatch(text):
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 
@@ -101,7 +106,7 @@ class SearchAPI:
             results = search_index(self.live, params["q"], limit, system, self.cache)
         except (BadRequest, QueryError) as e:
             return 400, {"error": str(e)}
-        except NoIndexError as e:
+        except (NoIndexError, IndexReadError) as e:
             return 503, {"error": str(e)}
         return 200, results.to_json()
 
@@ -110,9 +115,17 @@ class SearchAPI:
         try:
             with self.live.lease() as lease:
                 count = lease.searcher.document_count()
-                return 200, {"status": "ok", "documents": count, "index": lease.build}
+                return 200, {
+                    "status": "ok",
+                    "documents": count,
+                    "index": lease.build,
+                    "worker": os.getpid(),
+                }
         except NoIndexError as e:
             return 503, {"status": "no-index", "documents": 0, "index": None, "error": str(e)}
+        except IndexReadError as e:
+            build = e.folder.name
+            return 503, {"status": "unreadable", "documents": 0, "index": build, "error": str(e)}
 
 
 JsonView = Callable[[WSGIEnvironment], Answer]

@@ -1,15 +1,19 @@
-"""`fastpath serve`: the site and the search API from one process, until Ctrl+C."""
+"""`fastpath serve`: the site and the search API, from one process or several, until Ctrl+C."""
 
 from __future__ import annotations
 
 import errno
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.store.builds import current_name
 from search.web.app import create_app
-from search.web.server import create_server
+from search.web.server import allow_open_files, create_server
+from search.web.workers import WorkersFailed, can_fork, listen, run_workers, stop_on_sigterm
 
 
 class ServerFailed(Exception):
@@ -24,33 +28,56 @@ class ServeOptions:
     index_dir: Path = Path(".fastpath/index")
     threads: int = 4
     cache_size: int = 4096
+    workers: int = 1
 
 
 def serve(options: ServeOptions, say: Callable[[str], None] = lambda line: None) -> None:
-    """Serve until interrupted; `say` gets what a person starting the server should read."""
+    """Serve until interrupted; `say` gets what a person starting the server should read.
+
+    With more than one worker (and fork, so not on Windows), that many processes share the
+    port; otherwise one process serves.
+    """
     site_dir, index_dir = options.site_dir, options.index_dir
     if not (site_dir / "index.html").is_file():
         raise ServerFailed(f"no built site in {site_dir}/: run `fastpath build` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    app = create_app(site_dir, index_dir, cache_size=options.cache_size)
-    if app.live.build_name is None:
+    allow_open_files()
+    if current_name(index_dir) is None:
         say(
             f"warning: no search index in {index_dir} yet; /api/search answers 503 "
             "until `fastpath build` makes one"
         )
+    workers = options.workers if can_fork() else 1
+    if options.workers > 1 and workers == 1:
+        say("note: worker processes need fork (POSIX); serving from one process")
+    if workers == 1:
+        _serve_in_this_process(options, say)
+    else:
+        _serve_with_workers(options, workers, say)
+
+
+def _cannot_listen(options: ServeOptions, e: OSError) -> ServerFailed:
+    hint = " (another program uses it: try --port 8080)" if e.errno == errno.EADDRINUSE else ""
+    reason = os.strerror(e.errno) if e.errno else str(e)
+    return ServerFailed(f"cannot listen on {options.host}:{options.port}: {reason}{hint}")
+
+
+def _serving(options: ServeOptions, port: int, how: str) -> str:
+    return (
+        f"Serving {options.site_dir}/ and the search API on http://{options.host}:{port}/ "
+        f"({how}Ctrl+C to stop)"
+    )
+
+
+def _serve_in_this_process(options: ServeOptions, say: Callable[[str], None]) -> None:
+    app = create_app(options.site_dir, options.index_dir, cache_size=options.cache_size)
     try:
         server = create_server(app.wsgi, options.host, options.port, options.threads)
     except OSError as e:
         app.close()
-        hint = " (another program uses it: try --port 8080)" if e.errno == errno.EADDRINUSE else ""
-        raise ServerFailed(
-            f"cannot listen on {options.host}:{options.port}: {e.strerror or e}{hint}"
-        ) from None
-    shown_port = getattr(server, "effective_port", options.port)
-    say(
-        f"Serving {site_dir}/ and the search API on http://{options.host}:{shown_port}/ "
-        "(Ctrl+C to stop)"
-    )
+        raise _cannot_listen(options, e) from None
+    say(_serving(options, getattr(server, "effective_port", options.port), ""))
+    stop_on_sigterm()
     try:
         server.run()
     except KeyboardInterrupt:
@@ -58,3 +85,28 @@ def serve(options: ServeOptions, say: Callable[[str], None] = lambda line: None)
     finally:
         server.close()
         app.close()
+
+
+def _serve_with_workers(options: ServeOptions, workers: int, say: Callable[[str], None]) -> None:
+    try:
+        sock = listen(options.host, options.port)
+    except OSError as e:
+        raise _cannot_listen(options, e) from None
+    say(_serving(options, sock.getsockname()[1], f"{workers} worker processes; "))
+
+    def work(sock: socket.socket) -> None:
+        # Opened in the worker, never before the fork: open index files must not be shared.
+        app = create_app(options.site_dir, options.index_dir, cache_size=options.cache_size)
+        server = create_server(app.wsgi, threads=options.threads, sock=sock)
+        try:
+            server.run()
+        finally:
+            server.close()
+            app.close()
+
+    try:
+        run_workers(sock, workers, work)
+    except WorkersFailed as e:
+        raise ServerFailed(str(e)) from None
+    finally:
+        sock.close()
