@@ -36,13 +36,17 @@ from builder.pages import (
 from builder.plugin_config import FastpathConfig
 from builder.preview_trees import load_preview
 from builder.problems import Problem
+from builder.ticket import TicketTarget, ticket_target_problems
 from builder.urls import relative_url, tree_page_path
 
 log = logging.getLogger("mkdocs.plugins.fastpath")
 
 ASSET_DIR = "assets/fastpath"
-SCRIPTS = ("vendor/mermaid.min.js", "fastpath.js", "home.js")
+SCRIPTS = ("fastpath.js", "home.js")
 STYLES = ("fastpath.css",)
+# Loaded by fastpath.js only when the support view draws a chart: the pages a radiologist
+# opens carry no diagram library.
+ON_DEMAND = ("vendor/mermaid.min.js", "chart.js")
 LICENSES = ("vendor/mermaid.LICENSE", "vendor/iframe-worker.LICENSE")
 # The theme's offline plugin would load this search-worker shim from a CDN; ship it instead.
 OFFLINE_SHIM = "vendor/iframe-worker-shim.js"
@@ -62,12 +66,17 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.site = SiteContext({})
         self.on_trees: Callable[[list[Tree]], None] | None = None  # see site_build
         self.root = Path.cwd()
+        self.ticket = TicketTarget()
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.ticket = TicketTarget(self.config.ticket_email.strip(), self.config.ticket_url.strip())
+        problems = ticket_target_problems(self.ticket)
+        if problems:
+            raise PluginError("fastpath: " + "; ".join(problems))
         self.config.preview = self.config.preview or os.environ.get(PREVIEW_ENV, "")
         if self.config.preview:
             self._load_preview()
@@ -143,7 +152,9 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         if not self.config.enabled:
             return None
         directory_urls = config.use_directory_urls
-        self.site = SiteContext({t.id: t for t in [*self.linked, *self.trees]}, directory_urls)
+        self.site = SiteContext(
+            {t.id: t for t in [*self.linked, *self.trees]}, directory_urls, self.ticket
+        )
         if self.config.preview:
             tree = self.trees[0] if self.trees else None
             content = preview_page(tree, self.preview_problems)
@@ -172,7 +183,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             )
         )
         assets = resources.files("builder") / "assets"
-        for name in (*SCRIPTS, *STYLES, *LICENSES, HEAD_SCRIPT, OFFLINE_SHIM):
+        for name in (*SCRIPTS, *ON_DEMAND, *STYLES, *LICENSES, HEAD_SCRIPT, OFFLINE_SHIM):
             files.append(
                 File.generated(config, f"{ASSET_DIR}/{name}", content=(assets / name).read_bytes())
             )

@@ -18,3 +18,8 @@ class FastpathConfig(base.Config):
     """Systems with more trees list only their index page in the navigation."""
     preview = c.Type(str, default="")
     """One tree file to preview: only its page is built, and its problems show on the page."""
+    ticket_email = c.Type(str, default="")
+    """Escalations offer "Open a ticket" as an e-mail to this address, prefilled."""
+    ticket_url = c.Type(str, default="")
+    """Escalations offer "Open a ticket" at this address of a ticketing system; {summary}
+    and {description} are replaced by the ticket's title and the transcript (URL-encoded)."""
