@@ -101,10 +101,7 @@ def test_phone_screen_has_no_horizontal_overflow(phone, pages):
     expect(root).to_have_count(1)
     _assert_no_horizontal_overflow(phone, "tree page")
     root.locator(".fp-support-toggle").tap()
-    phone.wait_for_function(
-        "() => !!document.querySelector('.fp-flowchart div.mermaid')?.shadowRoot"
-        "?.querySelector('svg')"
-    )
+    expect(root.locator(".fp-chart-canvas svg")).to_be_attached(timeout=20_000)
     root.locator(".fp-skip").tap()
     root.locator(".fp-current").get_by_role("button", name="No, on site").tap()
     expect(root.locator(".fp-current")).to_have_id("step-call-pacs")
