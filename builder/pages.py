@@ -66,8 +66,8 @@ class AnswerLink:
     href: str
     target: str
     expert: bool
-    leads_to: str  # where it leads, in words a printed copy can follow: "7" or another guide
-    leads_to_title: str  # that step's name, for the screen
+    leads_to: str  # where it leads, as a printed copy can follow it: "7", or another guide
+    leads_to_title: str  # that step's name, for the screen ("" for another guide)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,7 @@ def _links(tree: Tree, node: Node, site: SiteContext, numbers: dict[str, int]) -
             href = relative_url(here, tree_url(other, site.directory_urls))
             if node.kind is Kind.STEP:
                 label = f"Continue with: {other.title}"
-            leads_to, leads_to_title = "other guide", other.title
+            leads_to, leads_to_title = f"the guide \u201c{other.title}\u201d", ""
         else:
             href = f"#{step_anchor(target)}"
             known = target in tree.nodes  # a preview may show a tree with a broken link

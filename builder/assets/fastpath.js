@@ -387,9 +387,15 @@
       }
     }
     window.setTimeout(place, 0);
-    if (document.readyState !== "complete") window.addEventListener("load", function () {
-      window.setTimeout(place, 0);
-    }, { once: true });
+    if (document.readyState !== "complete") {
+      // Again once the page has loaded (the browser may scroll to the anchor then), unless
+      // the user has scrolled meanwhile.
+      var placed = null;
+      window.setTimeout(function () { placed = window.scrollY; }, 0);
+      window.addEventListener("load", function () {
+        window.setTimeout(function () { if (placed === null || window.scrollY === placed) place(); }, 0);
+      }, { once: true });
+    }
   };
 
   function headerHeight() {
@@ -628,9 +634,14 @@
 
   Walk.prototype.drawChart = function () {
     if (this.chart || this.chartPending || !this.chartPanel || !this.chartSource) return;
+    var walk = this;
+    if (document.readyState !== "complete") {
+      // Not before the page has loaded: the diagram library must not hold the page up.
+      window.addEventListener("load", function () { walk.drawChart(); }, { once: true });
+      return;
+    }
     this.chartPending = true;
     this.chartStatus.textContent = "Loading the flowchart\u2026";
-    var walk = this;
     Promise.all(CHART_SCRIPTS.map(loadScript)).then(function () {
       var scheme = document.body.getAttribute("data-md-color-scheme");
       return window.fastpathChart.draw(walk.chartPanel, walk.chartSource, {

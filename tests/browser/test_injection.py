@@ -120,7 +120,8 @@ def test_every_step_of_the_injection_tree_is_inert(tree_page, page, inert, pages
         tree.expect_at(node_id)
         if "title" in TREE["nodes"][node_id]:
             title = TREE["nodes"][node_id]["title"]
-            expect(tree.current.locator("h2")).to_have_text(re.compile(rf"^\d+\. {re.escape(title)}$"))
+            numbered = re.compile(rf"^\d+\. {re.escape(title)}$")
+            expect(tree.current.locator("h2")).to_have_text(numbered)
         expect(tree.current.locator(".fp-support")).to_have_count(
             1 if "support" in TREE["nodes"][node_id] else 0
         )

@@ -163,7 +163,7 @@ def test_clicking_a_step_in_the_chart_moves_the_walk_there(tree_page, pages):
 def test_jump_to_a_step_by_its_number_or_a_code(tree_page, pages):
     tree_page.open(pages.main_tree)
     _support_on(tree_page)
-    field = tree_page.root.get_by_label("Jump to step: its number, or the code the caller reads out")
+    field = tree_page.root.get_by_label("Jump to step: its number, or the code the caller")
     field.fill("5")
     field.press("Enter")
     tree_page.expect_at("vpn-check")
