@@ -201,7 +201,7 @@
       var actions = el("div", { class: "fp-ticket-actions" });
       actions.appendChild(button("md-button--primary fp-copy fp-copy-prominent", "Copy for ticket"));
       if (walk.ticketEmail || walk.ticketUrl) {
-        var open = el("a", { class: "md-button fp-ticket", href: "#" }, "Open a ticket");
+        var open = el("a", { class: "md-button md-button--primary fp-ticket", href: "#" }, "Open a ticket");
         if (!walk.ticketEmail) { open.setAttribute("target", "_blank"); open.setAttribute("rel", "noopener"); }
         actions.appendChild(open);
       }
