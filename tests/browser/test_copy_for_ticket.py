@@ -166,6 +166,11 @@ def test_offline_copy_offers_copy_and_an_e_mail_ticket(new_context, offline_site
     query = _query(href)
     assert query["subject"] == SUMMARY
     assert "Contact: PACS on-call, ext. 4455" in query["body"].splitlines()
+    # The flowchart draws from the copy on disk too (its code is loaded from there).
+    page.locator(".fastpath .fp-support-toggle").click()
+    expect(page.locator(".fastpath .fp-chart-canvas g.node.fp-flow-current")).to_have_attribute(
+        "data-fp-node", "call-pacs", timeout=20_000
+    )
     current.get_by_role("button", name="Copy for ticket").click()
     expect(page.locator(".fastpath .fp-live")).to_have_text(
         re.compile(r"^(Copied the transcript for your ticket\.|Could not copy automatically: .*)$")
