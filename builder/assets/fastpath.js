@@ -652,6 +652,7 @@
       });
     }).then(function (chart) {
       walk.chart = chart;
+      walk.chartPanel.classList.add("fp-chart-drawn");
       walk.chartStatus.textContent = "";
       walk.chartStatus.hidden = true;
       walk.highlight();

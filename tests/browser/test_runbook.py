@@ -109,6 +109,21 @@ def test_printed_runbook_can_be_followed_to_every_outcome(tree_page, pages):
         expect(page.locator(f".fastpath {selector}")).to_be_hidden()
 
 
+def test_with_the_support_view_on_the_chart_prints_after_the_script(tree_page, pages):
+    page = tree_page.page
+    tree_page.open(pages.main_tree)
+    tree_page.button("fp-support-toggle").click()
+    expect(tree_page.root.locator(".fp-chart-canvas svg")).to_be_attached(timeout=20_000)
+    page.emulate_media(media="print")
+    chart = tree_page.root.locator(".fp-chart-canvas svg")
+    expect(chart).to_be_visible()
+    expect(tree_page.root.locator(".fp-chart-bar")).to_be_hidden()
+    article = page.locator("article").bounding_box()
+    assert chart.bounding_box()["width"] <= article["width"]
+    steps = page.locator(".fastpath section.fp-step")
+    expect(steps.locator("visible=true")).to_have_count(len(TREE["nodes"]))
+
+
 def _pdf_pages(pdf):
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
