@@ -10,12 +10,15 @@ from functools import lru_cache
 import jinja2
 
 from builder.codes import normalise_code
+from builder.contact import contact_text
 from builder.contacts import Team
 from builder.expert import expert_path
 from builder.flowchart import flowchart, flowchart_ids
 from builder.markdown_text import render_inline, render_markdown
 from builder.model import Kind, Node, Tree, is_tree_link, tree_link_id
 from builder.problems import Level, Problem
+from builder.step_numbers import step_numbers, step_order
+from builder.ticket import TicketTarget
 from builder.urls import (
     page_url,
     relative_url,
@@ -64,6 +67,8 @@ class AnswerLink:
     href: str
     target: str
     expert: bool
+    leads_to: str  # where it leads, as a printed copy can follow it: "7", or another guide
+    leads_to_title: str  # that step's name, for the screen ("" for another guide)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +78,10 @@ class SiteContext:
     trees: dict[str, Tree]
     directory_urls: bool = True
     teams: dict[str, Team] = field(default_factory=dict)  # contacts.yaml, by team id
+    ticket: TicketTarget = field(default_factory=TicketTarget)
 
 
-def contact_line(node: Node, site: SiteContext) -> str:
-    """What an escalation shows as its contact: the team resolved from contacts.yaml (the
-    bare id only if it is unknown, which the check reports)."""
-    team = site.teams.get(node.contact)
-    return team.display if team is not None else node.contact
-
-
-def _links(tree: Tree, node: Node, site: SiteContext) -> list[AnswerLink]:
+def _links(tree: Tree, node: Node, site: SiteContext, numbers: dict[str, int]) -> list[AnswerLink]:
     here = tree_url(tree, site.directory_urls)
     if node.kind is Kind.QUESTION:
         pairs = [(a.label, a.next, a.expert) for a in node.answers]
@@ -97,9 +96,13 @@ def _links(tree: Tree, node: Node, site: SiteContext) -> list[AnswerLink]:
             href = relative_url(here, tree_url(other, site.directory_urls))
             if node.kind is Kind.STEP:
                 label = f"Continue with: {other.title}"
+            leads_to, leads_to_title = f"the guide \u201c{other.title}\u201d", ""
         else:
             href = f"#{step_anchor(target)}"
-        links.append(AnswerLink(label, href, target, expert))
+            known = target in tree.nodes  # a preview may show a tree with a broken link
+            leads_to = str(numbers[target]) if known else "?"
+            leads_to_title = tree.nodes[target].label if known else target
+        links.append(AnswerLink(label, href, target, expert, leads_to, leads_to_title))
     return links
 
 
@@ -132,9 +135,11 @@ def tree_page(tree: Tree) -> str:
 
 
 def tree_body(tree: Tree, site: SiteContext) -> str:
-    """The HTML of a tree: every step a section, every answer a link, and its flowchart."""
+    """The HTML of a tree: every step a numbered section, every answer a link naming the
+    step it leads to (so the page read alone, or printed, is the runbook), and its
+    flowchart's source."""
     path = expert_path(tree)
-    ordered = [tree.nodes[tree.start]] + [n for n in tree.nodes.values() if n.id != tree.start]
+    numbers = step_numbers(tree)
     linked = {tree_link_id(t) for n in tree.nodes.values() for t, _ in n.targets if is_tree_link(t)}
     return (
         _templates()
@@ -147,8 +152,11 @@ def tree_body(tree: Tree, site: SiteContext) -> str:
             source_path=tree.path,
             summary_html=render_markdown(tree.summary),
             codes_line=[c.code for c in tree.codes],
-            ordered_nodes=ordered,
+            ordered_nodes=[tree.nodes[node_id] for node_id in step_order(tree)],
+            numbers=numbers,
             nodes=tree.nodes,
+            contacts={n.id: contact_text(n, site.teams) for n in tree.nodes.values()},
+            ticket=site.ticket,
             flow_ids=flowchart_ids(tree),
             html={
                 n.id: render_markdown(n.text)
@@ -159,13 +167,10 @@ def tree_body(tree: Tree, site: SiteContext) -> str:
             support_html={
                 n.id: render_markdown(n.support) for n in tree.nodes.values() if n.support
             },
-            links={n.id: _links(tree, n, site) for n in tree.nodes.values()},
-            contact_lines={
-                n.id: contact_line(n, site)
-                for n in tree.nodes.values()
-                if n.kind is Kind.ESCALATION
-            },
-            flowchart=flowchart(tree, {i: site.trees[i].title for i in linked if i in site.trees}),
+            links={n.id: _links(tree, n, site, numbers) for n in tree.nodes.values()},
+            flowchart=flowchart(
+                tree, {i: site.trees[i].title for i in linked if i in site.trees}, site.teams
+            ),
         )
     )
 

@@ -37,13 +37,17 @@ from builder.preview_trees import load_preview
 from builder.problems import Problem
 from builder.report import report_lines
 from builder.rules.registry import RuleSettingError, rule_levels
+from builder.ticket import TicketTarget, ticket_target_problems
 from builder.urls import relative_url, tree_page_path
 
 log = logging.getLogger("mkdocs.plugins.fastpath")
 
 ASSET_DIR = "assets/fastpath"
-SCRIPTS = ("vendor/mermaid.min.js", "fastpath.js", "home.js")
+SCRIPTS = ("fastpath.js", "home.js")
 STYLES = ("fastpath.css",)
+# Loaded by fastpath.js only when the support view draws a chart: the pages a radiologist
+# opens carry no diagram library.
+ON_DEMAND = ("vendor/mermaid.min.js", "chart.js")
 LICENSES = ("vendor/mermaid.LICENSE", "vendor/iframe-worker.LICENSE")
 # The theme's offline plugin would load this search-worker shim from a CDN; ship it instead.
 OFFLINE_SHIM = "vendor/iframe-worker-shim.js"
@@ -63,11 +67,16 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.contacts: Contacts | None = None  # contacts.yaml, shown on escalations
         self.root = Path.cwd()
         self._loaded = False
+        self.ticket = TicketTarget()
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        self.ticket = TicketTarget(self.config.ticket_email.strip(), self.config.ticket_url.strip())
+        problems = ticket_target_problems(self.ticket)
+        if problems:
+            raise PluginError("fastpath: " + "; ".join(problems))
         self.load_trees(config)
         if not config.repo_url:  # no repository, no "edit" pencil pointing nowhere
             config.edit_uri = None
@@ -174,6 +183,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             {t.id: t for t in [*self.linked, *self.trees]},
             directory_urls,
             self.contacts.teams if self.contacts is not None else {},
+            self.ticket,
         )
         if self.config.preview:
             tree = self.trees[0] if self.trees else None
@@ -203,7 +213,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             )
         )
         assets = resources.files("builder") / "assets"
-        for name in (*SCRIPTS, *STYLES, *LICENSES, HEAD_SCRIPT, OFFLINE_SHIM):
+        for name in (*SCRIPTS, *ON_DEMAND, *STYLES, *LICENSES, HEAD_SCRIPT, OFFLINE_SHIM):
             files.append(
                 File.generated(config, f"{ASSET_DIR}/{name}", content=(assets / name).read_bytes())
             )

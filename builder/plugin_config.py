@@ -22,3 +22,8 @@ class FastpathConfig(base.Config):
     """Build a copy that works opened from disk: turns on the theme's offline plugin."""
     rules = c.Type(dict, default={})
     """Per-rule settings, e.g. `stale-review: error`; a warning rule may be off or error."""
+    ticket_email = c.Type(str, default="")
+    """Escalations offer "Open a ticket" as an e-mail to this address, prefilled."""
+    ticket_url = c.Type(str, default="")
+    """Escalations offer "Open a ticket" at this address of a ticketing system; {summary}
+    and {description} are replaced by the ticket's title and the transcript (URL-encoded)."""

@@ -23,6 +23,8 @@ from builder.pages import (
     tree_body,
     tree_page,
 )
+from builder.step_numbers import step_numbers
+from builder.ticket import TicketTarget, ticket_target_problems
 
 DATA = Path(__file__).parent / "data" / "golden" / "trees"
 GOLDEN = Path(__file__).parent / "golden"
@@ -109,8 +111,9 @@ def test_escalation_shows_the_team_from_contacts(
     assert trees["viewer-blank"].nodes["call-pacs"].contact == "pacs-oncall"
     page = tree_body(trees["viewer-blank"], SiteContext(trees, teams=teams))
     assert (
-        "<p><strong>Contact:</strong> PACS administrators, ext. 4455 (24/7). Out of hours: "
-        "The on-call PACS administrator answers ext. 4455 (forwarded to their mobile)</p>"
+        '<p class="fp-contact"><strong>Contact:</strong> PACS administrators, ext. 4455 (24/7). '
+        "Out of hours: The on-call PACS administrator answers ext. 4455 (forwarded to their "
+        "mobile)</p>"
     ) in page
 
 
@@ -131,3 +134,68 @@ def test_code_table_has_exact_and_loose_keys(trees: dict[str, Tree]) -> None:
     assert table["A702"][0]["url"] == "trees/pacs-viewer/viewer-blank/?code=0xA702#step-others-open"
     assert table["DCM0042"][0]["code"] == "DCM-0042"
     assert table["42"][0]["code"] == "DCM-0042"  # typed without its prefix
+
+
+def test_steps_are_numbered_breadth_first_from_the_start(trees: dict[str, Tree]) -> None:
+    numbers = step_numbers(trees["viewer-blank"])
+    assert numbers == {
+        "others-open": 1,
+        "clear-cache": 2,
+        "restarted": 3,
+        "fixed": 4,
+        "still-blank": 5,
+        "call-pacs": 6,
+    }
+    body = tree_body(trees["viewer-blank"], SiteContext(trees))
+    # The page lists the steps in that order, each answer naming its step.
+    order = [body.index(f'id="step-{node_id}"') for node_id in numbers]
+    assert order == sorted(order)
+    assert '<span class="fp-step-number">6.</span> Hand over to PACS administrators' in body
+    assert '>Yes</a> <span class="fp-leads-to">→ 2<' in body
+    assert '<span class="fp-leads-to">→ the guide “Film printer jams”</span>' in body
+
+
+def test_flowchart_labels_are_whole_numbered_and_escalations_name_their_contact(
+    trees: dict[str, Tree], teams: dict[str, Team]
+) -> None:
+    chart = flowchart(trees["viewer-blank"], teams=teams)
+    assert (
+        'n5[["6. Hand over to PACS administrators<br>PACS administrators, ext. 4455 (24/7). '
+        "Out of hours: The on-call PACS administrator answers ext. 4455 (forwarded to their "
+        'mobile)"]]'
+    ) in chart
+    assert 'n0{"1. Do other studies open?"}' in chart
+    long_text = "word " * 80
+    assert mermaid_label(long_text) == long_text.strip()  # wrapped by the chart, never cut
+
+
+def test_the_ticket_target_is_on_the_page_only_when_configured(trees: dict[str, Tree]) -> None:
+    plain = tree_body(trees["viewer-blank"], SiteContext(trees))
+    assert "data-fp-ticket" not in plain
+    target = TicketTarget(url="https://tickets.example.org/new?s={summary}&d={description}")
+    body = tree_body(trees["viewer-blank"], SiteContext(trees, ticket=target))
+    assert (
+        'data-fp-ticket-url="https://tickets.example.org/new?s={summary}&amp;d={description}"'
+        in body
+    )
+    mail = tree_body(trees["viewer-blank"], SiteContext(trees, ticket=TicketTarget("sd@x.org")))
+    assert 'data-fp-ticket-email="sd@x.org"' in mail
+
+
+@pytest.mark.parametrize(
+    "target,problem",
+    [
+        (TicketTarget(email="servicedesk@example.org"), None),
+        (TicketTarget(url="https://jira.example.org/create?summary={summary}"), None),
+        (TicketTarget(email="not an address"), "ticket_email: not an e-mail address"),
+        (TicketTarget(url="javascript:alert(1)//{summary}"), "must start with https://"),
+        (TicketTarget(url="https://jira.example.org/create"), "has no placeholder"),
+        (TicketTarget("a@b.org", "https://t.example.org/{summary}"), "set one, not both"),
+    ],
+)
+def test_ticket_targets_are_checked(target: TicketTarget, problem: str | None) -> None:
+    problems = ticket_target_problems(target)
+    if problem is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problem in problems[0], problems

@@ -185,3 +185,22 @@ def test_a_build_killed_mid_way_leaves_nothing_after_the_next(tmp_path: Path) ->
     assert fastpath("build", "--index-dir", "index", cwd=tmp_path).returncode == 0
     latest = Path(os.readlink(tmp_path / "site")).name
     assert sorted(p.name for p in builds.iterdir()) == sorted([Path(first).name, latest])
+
+
+def test_the_diagram_library_ships_but_no_page_loads_it(built: Path) -> None:
+    assets = built / "assets" / "fastpath"
+    assert (assets / "vendor" / "mermaid.min.js").stat().st_size > 1_000_000
+    assert (assets / "chart.js").is_file()
+    for page in built.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "mermaid.min.js" not in html, page
+        # The theme would fetch Mermaid from a CDN for any element of class "mermaid".
+        assert 'class="mermaid"' not in html, page
+
+
+def test_a_bad_ticket_target_stops_the_build_with_a_clear_message(tmp_path: Path) -> None:
+    write_site(tmp_path, GOLDEN_TREES, ticket_url="https://tickets.example.org/new")
+    result = fastpath("build", "--index-dir", str(tmp_path / "index"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "ticket_url: has no placeholder for the ticket text" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -3,25 +3,31 @@
  * Mounted through the theme's document$ so it survives instant navigation; idempotent;
  * listeners live on the widget's own root. Without this script the page still works:
  * every step is a section and every answer a link.
+ *
+ * Events for other scripts (a feedback or statistics script, say): CustomEvents that
+ * bubble from the widget's root element (.fastpath[data-fp-tree]), each with
+ * detail = {tree: tree id, step: step id, started: how the walk started ("start", "code"
+ * or "link"), how: how this step was reached ("start", "answer", "skip", "jump", "link",
+ * "restart", "history"), code: the code it started from or jumped by, or ""}:
+ *
+ *   fastpath:walk-started  a walk starts: the page opened, or "Start over"
+ *   fastpath:step-shown    a step is shown (every move, the browser's back and forward too)
+ *   fastpath:skip-ahead    the basic checks were skipped (detail.skipped: their step ids)
+ *   fastpath:resolved      a resolution step is shown
+ *   fastpath:escalated     an escalation (hand-over) step is shown
  */
 (function () {
   "use strict";
 
   var SUPPORT_KEY = "fastpath.supportView";
   var STEP_PREFIX = "step-";
-
-  /* The theme renders Mermaid diagrams into a closed shadow root. Opening it (for
-   * diagrams only) lets the support view highlight the current step. */
-  if (!Element.prototype.__fastpathShadow) {
-    var attachShadow = Element.prototype.attachShadow;
-    Element.prototype.attachShadow = function (init) {
-      if (init && init.mode === "closed" && this.classList && this.classList.contains("mermaid")) {
-        init = Object.assign({}, init, { mode: "open" });
-      }
-      return attachShadow.call(this, init);
-    };
-    Element.prototype.__fastpathShadow = true;
-  }
+  // Next to this script, so the chart loads from the same copy of the site: a server, a
+  // static host, or a folder opened from disk with no network.
+  var SCRIPT_URL = (document.currentScript && document.currentScript.src) || window.location.href;
+  var CHART_SCRIPTS = ["vendor/mermaid.min.js", "chart.js"];
+  // Longer links are cut by some browsers, mail programs and ticketing systems.
+  var TICKET_URL_LIMIT = 2000;
+  var loading = {};
 
   /* The theme's instant navigation records the scroll position with
    * history.replaceState(offset, ""), which drops the walk kept in history.state: the
@@ -47,6 +53,28 @@
     return node;
   }
 
+  function loadScript(name) {
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = new URL(name, SCRIPT_URL).href;
+        script.onload = resolve;
+        script.onerror = function () {
+          delete loading[name];
+          reject(new Error("could not load " + name));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[name];
+  }
+
+  function normaliseCode(text) {
+    // home.js (on every page) reads codes exactly as the Python side does.
+    if (window.fastpathNormaliseCode) return window.fastpathNormaliseCode(text);
+    return String(text).trim().toUpperCase().replace(/[\s\-_.:/#]+/g, "");
+  }
+
   function readSupport() {
     try { return window.localStorage.getItem(SUPPORT_KEY) === "on"; } catch (e) { return false; }
   }
@@ -68,10 +96,18 @@
     this.start = root.getAttribute("data-fp-start");
     this.landing = root.getAttribute("data-fp-landing");
     this.expertPath = JSON.parse(root.getAttribute("data-fp-skipped") || "[]");
+    this.ticketEmail = root.getAttribute("data-fp-ticket-email") || "";
+    this.ticketUrl = root.getAttribute("data-fp-ticket-url") || "";
     this.sections = {};
+    this.byNumber = {};
+    this.byFlow = {};
     var self = this;
     root.querySelectorAll("section.fp-step").forEach(function (section) {
-      self.sections[section.getAttribute("data-fp-node")] = section;
+      var id = section.getAttribute("data-fp-node");
+      self.sections[id] = section;
+      self.byNumber[section.getAttribute("data-fp-number")] = id;
+      self.byFlow[section.getAttribute("data-fp-flow")] = {
+        id: id, number: section.getAttribute("data-fp-number"), label: self.label(id) };
     });
     this.treeCodes = Array.prototype.map.call(
       root.querySelectorAll(".fp-tree-codes code"), function (c) { return c.textContent; });
@@ -85,20 +121,43 @@
     return section ? section.getAttribute("data-fp-label") : nodeId;
   };
 
+  Walk.prototype.numbered = function (nodeId) {
+    var section = this.sections[nodeId];
+    return (section ? section.getAttribute("data-fp-number") + ". " : "") + this.label(nodeId);
+  };
+
+  Walk.prototype.emit = function (name, extra) {
+    var first = this.trail[0] || {};
+    var last = this.trail[this.trail.length - 1] || {};
+    var detail = Object.assign({ tree: this.treeId, step: this.current(),
+      started: first.how === "code" || first.how === "link" ? first.how : "start",
+      how: last.how || "start", code: last.code || first.code || "" }, extra || {});
+    this.root.dispatchEvent(new CustomEvent("fastpath:" + name, { bubbles: true, detail: detail }));
+  };
+
+  function button(cls, text, attrs) {
+    return el("button", Object.assign({ type: "button", class: "md-button " + cls }, attrs || {}), text);
+  }
+
   Walk.prototype.build = function () {
     var root = this.root;
     root.classList.add("fp-js");
+    // Buttons come in groups that wrap as a whole (never one left alone on a row): moving
+    // through the guide and copying it, skipping the basics, and the views.
     var bar = el("div", { class: "fp-toolbar", role: "group", "aria-label": "Guide controls" });
     this.toolbar = bar;
-    this.backButton = el("button", { type: "button", class: "md-button fp-back" }, "Back");
-    this.restartButton = el("button", { type: "button", class: "md-button fp-restart" }, "Start over");
-    this.skipButton = el("button", { type: "button", class: "md-button md-button--primary fp-skip" },
-      "I've done the basics: skip ahead");
-    this.supportButton = el("button", { type: "button", class: "md-button fp-support-toggle",
-      "aria-pressed": "false" }, "Support view");
-    this.copyButton = el("button", { type: "button", class: "md-button fp-copy" }, "Copy for ticket");
-    [this.backButton, this.restartButton, this.skipButton, this.supportButton, this.copyButton]
-      .forEach(function (b) { bar.appendChild(b); });
+    this.backButton = button("fp-back", "Back");
+    this.restartButton = button("fp-restart", "Start over");
+    this.skipButton = button("md-button--primary fp-skip", "I've done the basics: skip ahead");
+    this.supportButton = button("fp-support-toggle", "Support view", { "aria-pressed": "false" });
+    this.runbookButton = button("fp-runbook-toggle", "Runbook", { "aria-pressed": "false" });
+    this.copyButton = button("fp-copy", "Copy for ticket");
+    [[this.backButton, this.restartButton, this.copyButton], [this.skipButton],
+      [this.supportButton, this.runbookButton]].forEach(function (buttons) {
+      var group = el("div", { class: "fp-toolbar-group" });
+      buttons.forEach(function (b) { group.appendChild(b); });
+      bar.appendChild(group);
+    });
     this.trailList = el("ol", { class: "fp-trail-list" });
     var trail = el("nav", { class: "fp-trail", "aria-label": "Steps taken" });
     trail.appendChild(this.trailList);
@@ -108,11 +167,21 @@
     var details = el("details", { class: "fp-transcript" });
     details.appendChild(el("summary", {}, "Transcript (what to paste into a ticket)"));
     details.appendChild(this.transcript);
+
+    // The agent's desk: the step (with its note and answers) beside the chart on a wide
+    // screen, above it on a narrow one.
+    var desk = el("div", { class: "fp-desk" });
+    var main = el("div", { class: "fp-desk-main" });
+    this.jumpForm = this.buildJump();
+    main.appendChild(this.jumpForm);
     var first = root.querySelector("section.fp-step");
     root.insertBefore(bar, first);
     root.insertBefore(trail, first);
     root.insertBefore(this.notice, first);
-    root.appendChild(details);
+    root.insertBefore(desk, first);
+    desk.appendChild(main);
+    root.querySelectorAll("section.fp-step").forEach(function (section) { main.appendChild(section); });
+    main.appendChild(details);
     root.appendChild(this.live);
 
     // In-tree answers become buttons; links to other trees stay links.
@@ -122,33 +191,94 @@
         link.classList.add("md-button");
         return;
       }
-      var button = el("button", { type: "button", class: "md-button fp-answer",
+      var answer = el("button", { type: "button", class: "md-button fp-answer",
         "data-fp-next": target }, link.textContent);
-      if (link.hasAttribute("data-fp-expert")) button.setAttribute("data-fp-expert", "true");
-      link.parentNode.replaceChild(button, link);
+      if (link.hasAttribute("data-fp-expert")) answer.setAttribute("data-fp-expert", "true");
+      link.parentNode.replaceChild(answer, link);
     });
+    var walk = this;
     root.querySelectorAll("section.fp-kind-escalation").forEach(function (section) {
-      var big = el("button", { type: "button", class: "md-button md-button--primary fp-copy fp-copy-prominent" },
-        "Copy for ticket");
-      section.querySelector(".fp-escalation").appendChild(big);
+      var actions = el("div", { class: "fp-ticket-actions" });
+      actions.appendChild(button("md-button--primary fp-copy fp-copy-prominent", "Copy for ticket"));
+      if (walk.ticketEmail || walk.ticketUrl) {
+        var open = el("a", { class: "md-button md-button--primary fp-ticket", href: "#" }, "Open a ticket");
+        if (!walk.ticketEmail) { open.setAttribute("target", "_blank"); open.setAttribute("rel", "noopener"); }
+        actions.appendChild(open);
+      }
+      section.querySelector(".fp-escalation").appendChild(actions);
     });
 
-    // The flowchart lives after the widget in the page; the support view shows it inside.
+    // The flowchart's source follows the widget in the page; the support view draws it.
     var chart = root.parentNode && root.parentNode.querySelector(
       '.fp-flowchart[data-fp-flowchart="' + this.treeId + '"]');
     if (chart) {
-      root.appendChild(chart);
-      this.chart = chart;
-      var self = this;
-      new MutationObserver(function () { self.highlight(); })
-        .observe(chart, { childList: true, subtree: true });
+      desk.appendChild(chart);
+      this.chartPanel = chart;
+      var source = chart.querySelector(".fp-flowchart-source");
+      this.chartSource = source ? source.textContent : "";
+      this.chartStatus = el("p", { class: "fp-chart-status", role: "status" });
+      chart.insertBefore(this.chartStatus, chart.firstChild);
     }
-    this.setSupport(readSupport());
+    this.setSupport(readSupport(), false);
 
-    var walk = this;
     root.addEventListener("click", function (event) { walk.onClick(event); });
+    this.jumpForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      walk.jumpTo(walk.jumpInput.value);
+    });
     this.onPop = function (event) { walk.onPopState(event); };
     window.addEventListener("popstate", this.onPop);
+  };
+
+  Walk.prototype.buildJump = function () {
+    var id = "fp-jump-" + this.treeId;
+    var form = el("form", { class: "fp-jump", "aria-label": "Jump to a step" });
+    form.appendChild(el("label", { for: id }, "Jump to step: its number, or the code the caller reads out"));
+    var row = el("div", { class: "fp-jump-row" });
+    this.jumpInput = el("input", { id: id, type: "text", autocomplete: "off", spellcheck: "false",
+      "aria-describedby": id + "-status" });
+    row.appendChild(this.jumpInput);
+    row.appendChild(el("button", { type: "submit", class: "md-button fp-jump-go" }, "Go"));
+    form.appendChild(row);
+    this.jumpStatus = el("p", { class: "fp-jump-status", id: id + "-status", role: "status" });
+    form.appendChild(this.jumpStatus);
+    return form;
+  };
+
+  /* A step number ("7"), or a code claimed in this guide, as the caller reads it out. */
+  Walk.prototype.findStep = function (text) {
+    var typed = String(text).trim().replace(/^(step|#)\s*/i, "");
+    if (/^\d+$/.test(typed) && this.byNumber[String(Number(typed))]) {
+      return { node: this.byNumber[String(Number(typed))], via: "number" };
+    }
+    var key = normaliseCode(typed);
+    if (!key) return null;
+    var sections = this.sections;
+    var found = null;
+    Object.keys(sections).forEach(function (id) {
+      var codes = (sections[id].getAttribute("data-fp-codes") || "").split(" ");
+      codes.forEach(function (code) {
+        if (!found && code && normaliseCode(code) === key) found = { node: id, via: "code", code: code };
+      });
+    });
+    if (found) return found;
+    var start = this.start;
+    this.treeCodes.forEach(function (code) {
+      if (!found && normaliseCode(code) === key) found = { node: start, via: "code", code: code };
+    });
+    return found;
+  };
+
+  Walk.prototype.jumpTo = function (text) {
+    if (!String(text).trim()) return;
+    var found = this.findStep(text);
+    if (!found) {
+      this.jumpStatus.textContent = "No step or code \u201c" + String(text).trim() + "\u201d in this guide.";
+      return;
+    }
+    this.jumpStatus.textContent = "";
+    this.jumpInput.value = "";
+    this.go({ node: found.node, how: "jump", via: found.via, code: found.code || "" });
   };
 
   Walk.prototype.onClick = function (event) {
@@ -156,18 +286,28 @@
     if (!target || !this.root.contains(target)) return;
     if (target.matches("button.fp-answer")) {
       var section = target.closest("section.fp-step");
-      this.go({ node: target.getAttribute("data-fp-next"), how: "answer",
-        from: section.getAttribute("data-fp-node"), answer: target.textContent });
+      var next = target.getAttribute("data-fp-next");
+      if (this.runbookOn) {
+        this.reveal(this.sections[next], true); // reading the script: follow it, do not walk
+        return;
+      }
+      this.go({ node: next, how: "answer", from: section.getAttribute("data-fp-node"),
+        answer: target.textContent });
     } else if (target === this.backButton) {
       if (this.trail.length > 1) window.history.back();
     } else if (target === this.restartButton) {
       this.go({ node: this.start, how: "restart" }, true);
+      this.emit("walk-started");
     } else if (target === this.skipButton) {
       this.skipAhead();
     } else if (target === this.supportButton) {
-      this.setSupport(!this.root.classList.contains("fp-support-on"));
+      this.setSupport(!this.root.classList.contains("fp-support-on"), true);
+    } else if (target === this.runbookButton) {
+      this.setRunbook(!this.runbookOn);
     } else if (target.matches(".fp-copy")) {
       this.copy();
+    } else if (target.matches(".fp-ticket")) {
+      this.openTicket(target);
     } else if (target.matches('a[href^="#' + STEP_PREFIX + '"]')) {
       event.preventDefault();
       this.go({ node: stepFromHash(target.getAttribute("href")), how: "link" });
@@ -181,6 +321,7 @@
     if (index < 0) return;
     var skipped = this.expertPath.slice(index);
     this.go({ node: this.landing, how: "skip", skipped: skipped });
+    this.emit("skip-ahead", { skipped: skipped.map(function (pair) { return pair[0]; }) });
   };
 
   Walk.prototype.current = function () {
@@ -190,6 +331,7 @@
   /* Move to a step: a new history entry, so the browser's back button undoes it. */
   Walk.prototype.go = function (entry, reset) {
     if (!this.sections[entry.node]) return;
+    if (this.runbookOn) this.setRunbook(false);
     this.trail = reset ? [entry] : this.trail.concat([entry]);
     this.save("push");
     this.render(true);
@@ -215,19 +357,61 @@
     } else {
       var node = stepFromHash(window.location.hash);
       var code = new URLSearchParams(window.location.search).get("code");
-      if (node && this.sections[node] && (node !== this.start || code)) {
+      var deep = node && this.sections[node] && (node !== this.start || code);
+      if (deep) {
         this.trail = [{ node: node, how: code ? "code" : "link", code: code || "" }];
-        // The address ends in #step-..., so the page opens scrolled to the step, past the
-        // notice saying where it started and the controls. Show those too, once the
-        // browser and the theme are done scrolling to the anchor.
-        var bar = this.toolbar;
-        window.setTimeout(function () { bar.scrollIntoView({ block: "start" }); }, 0);
       } else {
         this.trail = [{ node: this.start, how: "start" }];
       }
       this.save("replace");
+      this.openInView(deep);
+      this.emit("walk-started");
     }
     this.render(returning);
+  };
+
+  /* Where a page opens: at its title, or for a deep link at the step with the controls
+   * above it. The browser (and the theme, for the address's #step-...) scroll to the
+   * anchor first; put the page where the user looks once they are done. */
+  Walk.prototype.openInView = function (deep) {
+    var walk = this;
+    function place() {
+      if (!document.body.contains(walk.root)) return;
+      var section = walk.sections[walk.current()];
+      var title = section.querySelector(".fp-step-title") || section;
+      var bottom = title.getBoundingClientRect().bottom + window.scrollY;
+      if (!deep || bottom + 16 <= window.innerHeight) {
+        window.scrollTo(0, 0);
+      } else {
+        window.scrollTo(0, walk.toolbar.getBoundingClientRect().top + window.scrollY - headerHeight() - 8);
+      }
+    }
+    window.setTimeout(place, 0);
+    if (document.readyState !== "complete") {
+      // Again once the page has loaded (the browser may scroll to the anchor then), unless
+      // the user has scrolled meanwhile.
+      var placed = null;
+      window.setTimeout(function () { placed = window.scrollY; }, 0);
+      window.addEventListener("load", function () {
+        window.setTimeout(function () { if (placed === null || window.scrollY === placed) place(); }, 0);
+      }, { once: true });
+    }
+  };
+
+  function headerHeight() {
+    var header = document.querySelector(".md-header");
+    return header ? header.getBoundingClientRect().bottom : 0;
+  }
+
+  /* Scroll an element into view below the theme's sticky header, if it is not in view. */
+  Walk.prototype.reveal = function (element, focus) {
+    if (!element) return;
+    if (focus) element.focus({ preventScroll: true });
+    var top = element.getBoundingClientRect().top;
+    var room = headerHeight() + 8;
+    if (top < room || top > window.innerHeight * 0.75) {
+      window.scrollBy(0, top - room);
+    }
   };
 
   Walk.prototype.onPopState = function (event) {
@@ -240,7 +424,7 @@
     var state = event.state && event.state.fastpath;
     if (state && state.tree === this.treeId) {
       this.trail = state.trail;
-      this.render(true);
+      this.render(true, "history");
     } else {
       var node = stepFromHash(window.location.hash);
       if (node && this.sections[node] && node !== this.current()) {
@@ -251,7 +435,7 @@
     }
   };
 
-  Walk.prototype.render = function (moveFocus) {
+  Walk.prototype.render = function (moveFocus, how) {
     var current = this.current();
     var sections = this.sections;
     Object.keys(sections).forEach(function (id) {
@@ -272,11 +456,17 @@
     var onExpertPath = this.expertPath.some(function (pair) { return pair[0] === current; });
     this.skipButton.hidden = !onExpertPath;
     this.transcript.textContent = this.ticketText();
+    this.updateTicketLinks();
     this.highlight();
     if (moveFocus) {
-      sections[current].focus();
+      this.reveal(sections[current], true);
       this.live.textContent = "Now at: " + this.label(current);
     }
+    var kind = sections[current].getAttribute("data-fp-kind");
+    var extra = how ? { how: how } : undefined;
+    this.emit("step-shown", extra);
+    if (kind === "resolution") this.emit("resolved", extra);
+    if (kind === "escalation") this.emit("escalated", extra);
   };
 
   Walk.prototype.renderTrail = function () {
@@ -311,6 +501,8 @@
     return codes;
   };
 
+  var JUMP_VIA = { chart: "from the flowchart", number: "by step number" };
+
   Walk.prototype.ticketText = function () {
     var walk = this;
     var lines = ["Fastpath: " + this.title, "Page: " + window.location.href.split("#")[0] +
@@ -323,6 +515,10 @@
     this.trail.forEach(function (entry) {
       if (entry.how === "answer") steps.push(walk.label(entry.from) + " -> " + entry.answer);
       if (entry.how === "restart") steps.push("(started over)");
+      if (entry.how === "jump") {
+        steps.push("(agent jumped to step " + walk.numbered(entry.node) + ", " +
+          (entry.via === "code" ? "by code " + entry.code : JUMP_VIA[entry.via] || "") + ")");
+      }
       if (entry.how === "skip") {
         entry.skipped.forEach(function (pair) {
           skipped.push(walk.label(pair[0]) + " -> " + (pair[1] || "done") + " (assumed)");
@@ -338,8 +534,14 @@
     steps.forEach(function (s, i) { lines.push("  " + (i + 1) + ". " + s); });
     var current = this.sections[this.current()];
     lines.push("", "Now at: " + this.label(this.current()));
-    var contact = current.querySelector(".fp-escalation p");
-    if (contact) lines.push(contact.textContent);
+    // An escalation: who to hand over to, and what they need (the page shows the same).
+    var contact = current.querySelector(".fp-escalation .fp-contact");
+    if (contact) lines.push(contact.textContent.replace(/\s+/g, " ").trim());
+    var include = current.querySelectorAll(".fp-escalation .fp-include li");
+    if (include.length) {
+      lines.push("Have ready:");
+      include.forEach(function (item) { lines.push("  - " + item.textContent.trim()); });
+    }
     var codes = this.pathCodes();
     lines.push("Codes on this path: " + (codes.length ? codes.join(", ") : "none"));
     var now = new Date();
@@ -348,8 +550,45 @@
     return lines.join("\n");
   };
 
-  Walk.prototype.copy = function () {
+  Walk.prototype.ticketSummary = function () {
+    var current = this.current();
+    var kind = this.sections[current].getAttribute("data-fp-kind");
+    return this.title + (kind === "escalation" ? ": hand over to " : ": ") + this.label(current);
+  };
+
+  /* The deployer's ticket address, filled in; {fits: false} when the transcript makes it
+   * too long for a link (it is then copied, and the link carries a note to paste it). */
+  Walk.prototype.ticketLink = function (text) {
+    var email = this.ticketEmail;
+    var template = this.ticketUrl;
+    var summary = encodeURIComponent(this.ticketSummary());
+    function fill(description) {
+      var body = encodeURIComponent(description);
+      if (email) return "mailto:" + email + "?subject=" + summary + "&body=" + body;
+      return template.split("{summary}").join(summary).split("{description}").join(body);
+    }
+    var full = fill(text);
+    if (full.length <= TICKET_URL_LIMIT) return { href: full, fits: true };
+    return { href: fill("The transcript from Fastpath is on the clipboard: paste it here."), fits: false };
+  };
+
+  Walk.prototype.updateTicketLinks = function () {
+    var link = this.sections[this.current()].querySelector(".fp-ticket");
+    if (link) link.setAttribute("href", this.ticketLink(this.transcript.textContent).href);
+  };
+
+  /* The link's own navigation opens the ticket; this only makes its address current. */
+  Walk.prototype.openTicket = function (link) {
     var text = this.ticketText();
+    this.transcript.textContent = text;
+    var target = this.ticketLink(text);
+    link.setAttribute("href", target.href);
+    if (!target.fits) this.copy(text, "The transcript is too long for a link: it was copied. " +
+      "Paste it into the ticket.");
+  };
+
+  Walk.prototype.copy = function (text, message) {
+    text = text || this.ticketText();
     this.transcript.textContent = text;
     var walk = this;
     function fallback() {
@@ -360,59 +599,74 @@
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
       walk.root.removeChild(area);
-      walk.copied(ok);
+      walk.copied(ok, message);
     }
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { walk.copied(true); }, fallback);
+      navigator.clipboard.writeText(text).then(function () { walk.copied(true, message); }, fallback);
     } else {
       fallback();
     }
   };
 
-  Walk.prototype.copied = function (ok) {
-    this.live.textContent = ok ? "Copied the transcript for your ticket."
+  Walk.prototype.copied = function (ok, message) {
+    this.live.textContent = ok ? message || "Copied the transcript for your ticket."
       : "Could not copy automatically: open the transcript below and copy it.";
     if (!ok) this.transcript.parentNode.open = true;
   };
 
-  Walk.prototype.setSupport = function (on) {
+  Walk.prototype.setSupport = function (on, announce) {
     this.root.classList.toggle("fp-support-on", on);
     this.supportButton.setAttribute("aria-pressed", on ? "true" : "false");
     writeSupport(on);
+    if (announce) this.live.textContent = on ? "Support view on" : "Support view off";
+    if (on) this.drawChart();
     this.highlight();
   };
 
-  /* Mark the current step in the rendered flowchart (support view). */
-  Walk.prototype.highlight = function () {
-    if (!this.chart || !this.sections[this.current()]) return;
-    var flowId = this.sections[this.current()].getAttribute("data-fp-flow");
-    var pattern = new RegExp("flowchart-" + flowId + "-\\d+$");
-    var chart = this.chart;
-    chart.querySelectorAll("div.mermaid").forEach(function (host) {
-      var scope = host.shadowRoot || host;
-      // A big tree shrunk to the column is unreadable: keep at least 60% of its natural
-      // size and let the chart scroll sideways to the current step.
-      var svg = scope.querySelector("svg");
-      var natural = svg && parseFloat(svg.style.maxWidth);
-      var room = chart.clientWidth;
-      if (natural && room && natural > room) {
-        svg.style.width = Math.max(room, natural * 0.6) + "px";
-        svg.style.maxWidth = "none";
-      }
-      scope.querySelectorAll("g.node").forEach(function (node) {
-        var on = pattern.test(node.id);
-        node.classList.toggle("fp-flow-current", on);
-        if (on && chart.scrollWidth > chart.clientWidth) {
-          var box = node.getBoundingClientRect();
-          var outer = chart.getBoundingClientRect();
-          chart.scrollLeft += box.left + box.width / 2 - (outer.left + outer.width / 2);
-        }
-        node.querySelectorAll("rect, polygon, path, circle").forEach(function (shape) {
-          shape.style.stroke = on ? "#d81b60" : "";
-          shape.style.strokeWidth = on ? "4px" : "";
-        });
+  /* The whole tree as a numbered script (the printed page shows the same). */
+  Walk.prototype.setRunbook = function (on) {
+    this.runbookOn = on;
+    this.root.classList.toggle("fp-runbook-on", on);
+    this.runbookButton.setAttribute("aria-pressed", on ? "true" : "false");
+    this.live.textContent = on ? "Runbook: every step of the guide, numbered" : "Back to the current step";
+    this.reveal(on ? this.toolbar : this.sections[this.current()], !on);
+  };
+
+  Walk.prototype.drawChart = function () {
+    if (this.chart || this.chartPending || !this.chartPanel || !this.chartSource) return;
+    var walk = this;
+    if (document.readyState !== "complete") {
+      // Not before the page has loaded: the diagram library must not hold the page up.
+      window.addEventListener("load", function () { walk.drawChart(); }, { once: true });
+      return;
+    }
+    this.chartPending = true;
+    this.chartStatus.textContent = "Loading the flowchart\u2026";
+    Promise.all(CHART_SCRIPTS.map(loadScript)).then(function () {
+      var scheme = document.body.getAttribute("data-md-color-scheme");
+      return window.fastpathChart.draw(walk.chartPanel, walk.chartSource, {
+        title: walk.title, dark: scheme === "slate", steps: walk.byFlow,
+        onPick: function (nodeId) {
+          if (nodeId !== walk.current()) walk.go({ node: nodeId, how: "jump", via: "chart" });
+        },
       });
+    }).then(function (chart) {
+      walk.chart = chart;
+      walk.chartPanel.classList.add("fp-chart-drawn");
+      walk.chartStatus.textContent = "";
+      walk.chartStatus.hidden = true;
+      walk.highlight();
+    }, function () {
+      walk.chartPending = false;
+      walk.chartStatus.textContent = "The flowchart could not be drawn here; the Runbook lists every step.";
     });
+  };
+
+  /* Mark the current step (and the steps taken) in the chart. */
+  Walk.prototype.highlight = function () {
+    if (!this.chart || !this.root.classList.contains("fp-support-on")) return;
+    if (this.chart.fitted) this.chart.fit(this.chart.whole); // the box may have changed size; keep a chosen zoom
+    this.chart.mark(this.current(), this.trail.map(function (entry) { return entry.node; }));
   };
 
   function mountAll() {

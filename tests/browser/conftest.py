@@ -3,8 +3,9 @@
 Three sites are built from the fixture trees in tests/data/site/trees with a copy of the
 real mkdocs.yml (same theme, features and Markdown extensions):
 
-- `web_site`: served by a threaded static HTTP server (a plain static host);
-- `offline_site`: with the theme's offline plugin, opened from file://;
+- `web_site`: served by a threaded static HTTP server (a plain static host), tickets
+  opened at a ticketing system's address (`TICKET_PATH`);
+- `offline_site`: with the theme's offline plugin, opened from file://, tickets by e-mail;
 - `pruned_site`: with `nav_trees_per_system: 1`, only its HTML is inspected.
 """
 
@@ -128,6 +129,11 @@ def build(folder: Path, **options: Any) -> Path:
 
 # --- the sites ---------------------------------------------------------------------------
 
+# Where escalations open a ticket: a ticketing system's address on the web site (a page that
+# does not exist: only the address it is sent to matters), an e-mail in the offline copy.
+TICKET_PATH = "new-ticket/?summary={summary}&description={description}"
+TICKET_EMAIL = "servicedesk@example.org"
+
 
 @dataclass(frozen=True)
 class Site:
@@ -153,7 +159,7 @@ def web_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    build(folder, site_url=url)
+    build(folder, site_url=url, fastpath={"ticket_url": url + TICKET_PATH})
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
@@ -166,7 +172,9 @@ def web_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The fixture site built with the theme's offline plugin, to open from disk."""
-    site_dir = build(tmp_path_factory.mktemp("offline"), offline=True)
+    site_dir = build(
+        tmp_path_factory.mktemp("offline"), offline=True, fastpath={"ticket_email": TICKET_EMAIL}
+    )
     return Site(site_dir, site_dir.as_uri() + "/")
 
 

@@ -101,10 +101,7 @@ def test_phone_screen_has_no_horizontal_overflow(phone, pages):
     expect(root).to_have_count(1)
     _assert_no_horizontal_overflow(phone, "tree page")
     root.locator(".fp-support-toggle").tap()
-    phone.wait_for_function(
-        "() => !!document.querySelector('.fp-flowchart div.mermaid')?.shadowRoot"
-        "?.querySelector('svg')"
-    )
+    expect(root.locator(".fp-chart-canvas svg")).to_be_attached(timeout=20_000)
     root.locator(".fp-skip").tap()
     root.locator(".fp-current").get_by_role("button", name="No, on site").tap()
     expect(root.locator(".fp-current")).to_have_id("step-call-pacs")
@@ -163,7 +160,14 @@ def test_axe_finds_no_serious_problems(new_context, pages, scheme):
     root.locator(".fp-current").get_by_role("button", name="No, on site").click()
     expect(root.locator(".fp-current")).to_have_id("step-call-pacs")
     root.locator(".fp-support-toggle").focus()
+    # The chart, its controls and the jump field are part of what is checked.
+    expect(root.locator(".fp-chart-canvas svg g.node[role=button]").first).to_be_attached(
+        timeout=20_000
+    )
+    expect(root.locator(".fp-jump input")).to_be_visible()
     problems["tree page, escalation, support view"] = _serious_violations(page)
+    root.locator(".fp-runbook-toggle").click()
+    problems["tree page, runbook"] = _serious_violations(page)
 
     found = {where: issues for where, issues in problems.items() if issues}
     assert not found, found

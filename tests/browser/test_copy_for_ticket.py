@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -55,6 +56,11 @@ def test_copy_for_ticket_at_an_escalation(tree_page, web_site, pages):
         "Contact: PACS administrators, ext. 4455 (24/7). "
         "Out of hours: The on-call PACS administrator answers ext. 4455"
     ) in lines
+    ready = lines.index("Have ready:")
+    assert lines[ready + 1 : ready + 3] == [
+        "  - accession number",
+        "  - error code and its full message",
+    ], text
     assert "Codes on this path: 0xB702, 0xB705, DCM-9042" in lines
     when = next(line for line in lines if line.startswith("Time: "))
     stamp = re.search(r"\((\d{4}-\d\d-\d\dT[\d:.]+Z)\)$", when)
@@ -89,3 +95,86 @@ def test_copy_for_ticket_lists_each_step_and_answer_in_order(tree_page, web_site
     assert "Basic checks skipped" not in text
     assert "Now at: Do the images load now?" in lines
     assert "Codes on this path: 0xB702, 0xB801" in lines
+
+
+SUMMARY = "Fixture images stay blank: hand over to PACS administrators"
+
+
+def _at_the_escalation(tree_page, pages):
+    tree_page.open(pages.main_tree)
+    tree_page.button("fp-skip").click()
+    tree_page.answer("No, on site")
+    tree_page.expect_at("call-pacs")
+
+
+def _query(url):
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def test_open_a_ticket_sends_the_transcript_to_the_ticketing_system(tree_page, web_site, pages):
+    page = tree_page.page
+    _at_the_escalation(tree_page, pages)
+    link = tree_page.current.get_by_role("link", name="Open a ticket")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert href.startswith(web_site.url + "new-ticket/?summary="), href
+    query = _query(href)
+    assert query["summary"] == SUMMARY
+    assert query["description"] == tree_page.transcript()
+    assert "Have ready:" in query["description"]
+
+    with page.context.expect_page() as opened:
+        link.click()
+    ticket = opened.value
+    ticket.wait_for_load_state()
+    assert urlsplit(ticket.url).path == "/new-ticket/"
+    sent = _query(ticket.url)
+    assert sent["summary"] == SUMMARY
+    assert sent["description"].splitlines()[:3] == tree_page.transcript().splitlines()[:3]
+
+
+def test_a_transcript_too_long_for_a_link_is_copied_instead(tree_page, pages):
+    page = tree_page.page
+    tree_page.open(pages.main_tree)
+    tree_page.button("fp-support-toggle").click()
+    field = tree_page.root.locator(".fp-jump input")
+    for number in ["4", "2"] * 20 + ["7"]:  # an agent going back and forth on a long call
+        field.fill(number)
+        field.press("Enter")
+    tree_page.expect_at("call-pacs")
+    link = tree_page.current.get_by_role("link", name="Open a ticket")
+    with page.context.expect_page() as opened:
+        link.click()
+    expect(tree_page.root.locator(".fp-live")).to_have_text(
+        "The transcript is too long for a link: it was copied. Paste it into the ticket."
+    )
+    copied = _clipboard(page)
+    assert copied.count("(agent jumped to step") == 41, copied
+    assert copied.split("\nTime: ")[0] == tree_page.transcript().split("\nTime: ")[0]
+    sent = _query(opened.value.url)
+    assert sent["summary"] == SUMMARY
+    assert sent["description"] == "The transcript from Fastpath is on the clipboard: paste it here."
+    assert len(link.get_attribute("href")) <= 2000
+
+
+def test_offline_copy_offers_copy_and_an_e_mail_ticket(new_context, offline_site):
+    page = new_context(base_url=None).new_page()
+    page.goto(offline_site.page("trees/fixture-viewer/fx-images-blank.html#step-call-pacs"))
+    current = page.locator(".fastpath.fp-js section.fp-current")
+    expect(current).to_have_id("step-call-pacs")
+    expect(current.get_by_role("button", name="Copy for ticket")).to_be_visible()
+    link = current.get_by_role("link", name="Open a ticket")
+    href = link.get_attribute("href")
+    assert href.startswith("mailto:servicedesk@example.org?subject="), href
+    query = _query(href)
+    assert query["subject"] == SUMMARY
+    assert "Contact: PACS administrators, ext. 4455 (24/7). " in query["body"]
+    # The flowchart draws from the copy on disk too (its code is loaded from there).
+    page.locator(".fastpath .fp-support-toggle").click()
+    expect(page.locator(".fastpath .fp-chart-canvas g.node.fp-flow-current")).to_have_attribute(
+        "data-fp-node", "call-pacs", timeout=20_000
+    )
+    current.get_by_role("button", name="Copy for ticket").click()
+    expect(page.locator(".fastpath .fp-live")).to_have_text(
+        re.compile(r"^(Copied the transcript for your ticket\.|Could not copy automatically: .*)$")
+    )

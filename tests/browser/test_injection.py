@@ -8,6 +8,7 @@ dialog.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -108,10 +109,7 @@ def test_every_step_of_the_injection_tree_is_inert(tree_page, page, inert, pages
     tree.open(pages.injection_tree)
     expect(tree.root).to_have_class("fastpath fp-js fp-support-on")
     # The flowchart (Mermaid) renders the breakers as labels, not as diagram syntax.
-    page.wait_for_function(
-        "() => document.querySelector('.fastpath .fp-flowchart div.mermaid')"
-        "?.shadowRoot?.querySelectorAll('g.node').length >= 5"
-    )
+    expect(page.locator(".fastpath .fp-chart-canvas g.node").nth(4)).to_be_attached(timeout=20_000)
     # The title is shown as text, template syntax untouched.
     expect(page.locator("article h1")).to_contain_text("{{7*7}}")
     expect(page.locator("article h1")).to_contain_text("window.__xss=1")
@@ -125,7 +123,9 @@ def test_every_step_of_the_injection_tree_is_inert(tree_page, page, inert, pages
         seen.add(node_id)
         tree.expect_at(node_id)
         if "title" in TREE["nodes"][node_id]:
-            expect(tree.current.locator("h2")).to_have_text(TREE["nodes"][node_id]["title"])
+            title = TREE["nodes"][node_id]["title"]
+            numbered = re.compile(rf"^\d+\. {re.escape(title)}$")
+            expect(tree.current.locator("h2")).to_have_text(numbered)
         expect(tree.current.locator(".fp-support")).to_have_count(
             1 if "support" in TREE["nodes"][node_id] else 0
         )
@@ -221,10 +221,7 @@ def test_theme_search_results_for_payload_text_are_inert(page, inert, pages):
 
 def test_flowchart_labels_show_mermaid_directives_as_text(page, pages):
     page.goto(pages.injection_tree)
-    page.wait_for_function(
-        "() => document.querySelector('.fastpath .fp-flowchart div.mermaid')"
-        "?.shadowRoot?.querySelectorAll('g.node').length >= 5"
-    )
-    labels = page.locator(".fastpath .fp-flowchart div.mermaid g.node").all_text_contents()
+    expect(page.locator(".fastpath .fp-chart-canvas g.node").nth(4)).to_be_attached(timeout=20_000)
+    labels = page.locator(".fastpath .fp-chart-canvas g.node").all_text_contents()
     title = TREE["nodes"]["s-do"]["title"]
-    assert any(label.startswith(title[:30]) for label in labels), labels
+    assert any(re.match(r"\d+\. " + re.escape(title), label) for label in labels), labels
