@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from builder.model import Pos, Tree
+from builder.notices import check_notice_files
 from builder.parse import parse_tree
 from builder.problems import Level, Problem, error
 from builder.rules import CheckContext, TreeRule
@@ -117,6 +118,7 @@ def check_trees(
 def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> CheckResult:
     """Load every tree file under the paths and check them all together."""
     options = options or CheckOptions()
+    paths = list(paths)
     files = find_tree_files(paths)
     trees: list[Tree] = []
     problems: list[Problem] = []
@@ -126,4 +128,5 @@ def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> C
         if tree is not None:
             trees.append(tree)
     problems.extend(check_trees(trees, options))
+    problems.extend(check_notice_files(paths, trees, display_path))
     return CheckResult(trees, sorted(set(problems)), len(files))

@@ -9,6 +9,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from search.api import SearchAPI
 from search.cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
+from search.feedback.views import FeedbackViews
 from search.live import LiveIndex
 from search.security import is_suspicious_path, with_security_headers
 from search.site import not_found_app, site_app
@@ -30,6 +31,7 @@ def create_app(
     index_dir: Path,
     check_interval: float = 1.0,
     cache_size: int = DEFAULT_CACHE_SIZE,
+    feedback: FeedbackViews | None = None,
 ) -> FastpathApp:
     """Serve the built site and search its index, picking up rebuilds of both."""
     live = LiveIndex(index_dir, check_interval)
@@ -41,6 +43,8 @@ def create_app(
         path = str(environ.get("PATH_INFO", "")) or "/"
         if is_suspicious_path(path):
             return not_found(environ, start_response)
+        if feedback is not None and feedback.handles(path):
+            return feedback(environ, start_response)
         if path == "/api" or path.startswith("/api/"):
             return api(environ, start_response)
         return site(environ, start_response)

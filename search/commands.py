@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import click
 
+from search.feedback.options import events_db_option, feedback_options, trees_dir_option
 from search.generations import DEFAULT_INDEX_DIR
 
 DEFAULT_SITE = Path("site")
@@ -32,6 +34,7 @@ def register(main: click.Group) -> None:
     main.add_command(index_command)
     main.add_command(search_command)
     main.add_command(serve_command)
+    main.add_command(report_command)
 
 
 @click.command("index")
@@ -167,20 +170,34 @@ def search_command(
     show_default=True,
     help="Recent answers kept per index build (0: none).",
 )
+@feedback_options
 def serve_command(
-    host: str, port: int, site_dir: Path, index_dir: Path, threads: int, cache_size: int
+    host: str,
+    port: int,
+    site_dir: Path,
+    index_dir: Path,
+    threads: int,
+    cache_size: int,
+    **feedback_settings: Any,
 ) -> None:
     """Serve the built site and the search API (/api/search, /api/health) from one process.
 
-    Rebuilt sites and indexes are picked up without a restart.
+    Rebuilt sites and indexes are picked up without a restart. Pages report anonymous events
+    to /api/events (off with --no-events); /report shows them to holders of the report token.
     """
     from search.app import create_app
+    from search.feedback.serving import start_feedback
+    from search.feedback.store import StoreError
     from search.server import create_server
 
     if not (site_dir / "index.html").is_file():
         raise click.ClickException(f"no built site in {site_dir}/: run `fastpath build` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    app = create_app(site_dir, index_dir, cache_size=cache_size)
+    try:
+        feedback = start_feedback(**feedback_settings)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
+    app = create_app(site_dir, index_dir, cache_size=cache_size, feedback=feedback.views)
     if app.live.build_name is None:
         click.echo(
             f"warning: no search index in {index_dir} yet; /api/search answers 503 "
@@ -191,6 +208,7 @@ def serve_command(
         server = create_server(app.wsgi, host, port, threads)
     except OSError as e:
         app.close()
+        feedback.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     shown_port = getattr(server, "effective_port", port)
     click.echo(
@@ -204,3 +222,32 @@ def serve_command(
     finally:
         server.close()
         app.close()
+        feedback.close()
+
+
+@click.command("report")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--since", default=None, metavar="WHEN", help="Only events since: 7d, 24h, 2026-11-01."
+)
+@click.option("--tree", default=None, metavar="TREE-ID", help="Only this tree's visits.")
+@events_db_option
+@trees_dir_option
+def report_command(
+    as_json: bool, since: str | None, tree: str | None, events_db: Path, trees_dir: Path
+) -> None:
+    """What the pages reported: outcomes per tree, drop-offs, flags, searches that failed."""
+    from search.feedback.report import report_from_files
+    from search.feedback.report_text import report_text
+    from search.feedback.store import StoreError
+
+    try:
+        report = report_from_files(events_db, trees_dir, since, tree)
+    except ValueError:
+        raise click.BadParameter(
+            "use 7d, 24h or a date like 2026-11-01", param_hint="--since"
+        ) from None
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
+    data = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+    click.echo(data if as_json else report_text(report), nl=as_json)

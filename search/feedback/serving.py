@@ -1,0 +1,45 @@
+"""What `fastpath serve` adds for feedback: the event store, the notices, the views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.notices import NOTICES_FILE
+from search.feedback.notice_board import NoticeBoard
+from search.feedback.ratelimit import RateLimiter
+from search.feedback.report import load_catalog
+from search.feedback.store import EventStore
+from search.feedback.views import FeedbackViews
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """The views to route to, and the store to close when the server stops."""
+
+    views: FeedbackViews
+    store: EventStore | None
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+def start_feedback(
+    trees_dir: Path,
+    events_db: Path,
+    record: bool = True,
+    report_token: str | None = None,
+    events_rate: float = 20,
+) -> Feedback:
+    """Open the store (when recording) and read the notices; StoreError if the db is unusable."""
+    store = EventStore(events_db) if record else None
+    views = FeedbackViews(
+        events_db,
+        store,
+        NoticeBoard(trees_dir / NOTICES_FILE),
+        lambda: load_catalog(trees_dir),
+        report_token,
+        RateLimiter(per_address=events_rate),
+    )
+    return Feedback(views, store)
