@@ -68,12 +68,15 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.meant: set[str] = set()  # required keys a misspelt key stands for
 
     def report(self, node: YNode | YScalar, message: str, rule: str) -> None:
         self.problems.append(error(Pos(self.path, node.mark.line, node.mark.col), message, rule))
 
     def keys(self, ymap: YMap, allowed: tuple[str, ...], where: str) -> dict[str, YNode]:
+        """The allowed keys found; a misspelt one is reported once, with its did-you-mean."""
         found: dict[str, YNode] = {}
+        self.meant = set()
         for dup in ymap.duplicates:
             self.report(dup, f'duplicate key "{dup.value}" in {where}', "duplicate-key")
         for key, value in ymap.items:
@@ -83,6 +86,7 @@ class _Reader:
                 guess = closest(key.value, allowed)
                 hint = f' (did you mean "{guess}"?)' if guess else ""
                 self.report(key, f'unknown key "{key.value}" in {where}{hint}', "unknown-key")
+                self.meant.update([guess] if guess else [])
         return found
 
     def text(self, node: YNode, name: str) -> str | None:
@@ -93,8 +97,9 @@ class _Reader:
 
     def texts(self, node: YNode, name: str) -> list[tuple[str, YScalar]]:
         if not isinstance(node, YSeq):
-            self.report(node, f'"{name}" must be a list, like [{name[:-1]}-1, {name[:-1]}-2]',
-                        "wrong-type")  # fmt: skip
+            self.report(
+                node, f'"{name}" must be a list, like [{name[:-1]}-1, {name[:-1]}-2]', "wrong-type"
+            )
             return []
         found = []
         for item in node.items:
@@ -125,12 +130,13 @@ def _notice(reader: _Reader, ymap: YMap, number: int) -> tuple[Notice | None, di
     where = f"notice {number}"
     fields = reader.keys(ymap, _KEYS, where)
     for name in _REQUIRED:
-        if name not in fields:
+        if name not in fields and name not in reader.meant:
             reader.report(ymap, f'missing required key "{name}" in {where}', "missing-key")
     message = reader.text(fields["message"], "message") if "message" in fields else None
     if message is not None and len(message) > MAX_MESSAGE:
-        reader.report(fields["message"], f"message longer than {MAX_MESSAGE} characters",
-                      "message-too-long")  # fmt: skip
+        reader.report(
+            fields["message"], f"message longer than {MAX_MESSAGE} characters", "message-too-long"
+        )
     starts = reader.when(fields["from"], "from") if "from" in fields else None
     until = reader.when(fields["until"], "until") if "until" in fields else None
     if starts is not None and until is not None and until <= starts:
@@ -213,8 +219,9 @@ def load_notices(
     else:
         for number, item in enumerate(top["notices"].items, 1):
             if not isinstance(item, YMap):
-                reader.report(item, f"notice {number} must be a mapping (message: ...)",
-                              "wrong-type")  # fmt: skip
+                reader.report(
+                    item, f"notice {number} must be a mapping (message: ...)", "wrong-type"
+                )
                 continue
             notice, fields = _notice(reader, item, number)
             if trees is not None:

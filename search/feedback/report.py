@@ -55,7 +55,8 @@ class Catalog:
     def claims(self, query: str) -> bool | None:
         """Whether some tree claims the code typed; None when the text is not a code."""
         key = normalise_code(query)
-        if not key or not any(ch.isdigit() for ch in key):
+        # Codes have digits as typed (0xBEEF does, its key BEEF does not); words have none.
+        if not key or not any(ch.isdigit() for ch in query):
             return None
         return key in self.claimed_keys or any(k in self.claimed_keys for k in family_keys(key))
 

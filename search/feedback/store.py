@@ -92,15 +92,14 @@ def migrate(conn: sqlite3.Connection) -> None:
             f"Fastpath knows ({SCHEMA_VERSION}): upgrade Fastpath"
         )
     for number in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
-            conn.execute("COMMIT")
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\n"
+                f"PRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
 
 
