@@ -15,6 +15,7 @@ from builder.flowchart import flowchart, flowchart_ids
 from builder.markdown_text import render_inline, render_markdown
 from builder.model import Kind, Node, Tree, is_tree_link, tree_link_id
 from builder.problems import Level, Problem
+from builder.tree_version import tree_version
 from builder.urls import (
     page_url,
     relative_url,
@@ -136,6 +137,7 @@ def tree_body(tree: Tree, site: SiteContext) -> str:
             skipped=path.skipped,
             skipped_json=json.dumps([[s.node_id, s.assumed] for s in path.skipped]),
             source_path=tree.path,
+            version=tree_version(tree),
             summary_html=render_markdown(tree.summary),
             codes_line=[c.code for c in tree.codes],
             ordered_nodes=ordered,

@@ -225,6 +225,7 @@
       } else {
         this.trail = [{ node: this.start, how: "start" }];
       }
+      this.root.dispatchEvent(new CustomEvent("fastpath:walk-started", { detail: this.trail[0] }));
       this.save("replace");
     }
     this.render(returning);
@@ -273,6 +274,7 @@
     this.skipButton.hidden = !onExpertPath;
     this.transcript.textContent = this.ticketText();
     this.highlight();
+    this.root.dispatchEvent(new CustomEvent("fastpath:step", { detail: { node: current, kind: sections[current].getAttribute("data-fp-kind"), how: this.trail[this.trail.length - 1].how } }));
     if (moveFocus) {
       sections[current].focus();
       this.live.textContent = "Now at: " + this.label(current);
