@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 from wsgiref.types import WSGIApplication
 from wsgiref.util import setup_testing_defaults
@@ -66,3 +73,45 @@ def post(
         {k.lower(): v for k, v in captured["headers"]},
         data,
     )
+
+
+FASTPATH = Path(sys.executable).parent / "fastpath"
+
+
+def start_server(
+    tmp_path: Path, *options: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], int]:
+    """`fastpath serve` on a free port over a one-page site; the caller stops it."""
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            str(FASTPATH),
+            "serve",
+            "--port",
+            "0",
+            "--site",
+            str(site),
+            "--index",
+            str(tmp_path / "index"),
+            "--trees",
+            str(tmp_path / "trees"),
+            *options,
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if found:
+            threading.Thread(target=proc.stderr.read, daemon=True).start()  # keep it drained
+            return proc, int(found.group(1))
+        if not line and proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError("the server did not start")

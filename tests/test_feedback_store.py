@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from feedback_support import EXAMPLES, batch
+from feedback_support import EXAMPLES, batch, start_server
 
 from search.feedback.events import parse_event
 from search.feedback.store import SCHEMA_VERSION, EventStore, StoreError, connect, insert_events
-
-FASTPATH = Path(sys.executable).parent / "fastpath"
 
 
 def test_a_new_database_gets_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -70,45 +65,9 @@ def test_the_writer_stores_everything_queued_before_close(tmp_path: Path) -> Non
         assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 400
 
 
-def _start_server(tmp_path: Path, db: Path) -> tuple[subprocess.Popen[str], int]:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
-    proc = subprocess.Popen(
-        [
-            str(FASTPATH),
-            "serve",
-            "--port",
-            "0",
-            "--site",
-            str(site),
-            "--index",
-            str(tmp_path / "index"),
-            "--trees",
-            str(tmp_path / "trees"),
-            "--events-db",
-            str(db),
-            "--events-rate",
-            "0",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stderr is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if found:
-            threading.Thread(target=proc.stderr.read, daemon=True).start()  # keep it drained
-            return proc, int(found.group(1))
-    proc.kill()
-    raise AssertionError("the server did not start")
-
-
 def test_kill_9_while_posting_loses_at_most_the_last_second(tmp_path: Path) -> None:
     db = tmp_path / "events.sqlite3"
-    proc, port = _start_server(tmp_path, db)
+    proc, port = start_server(tmp_path, "--events-db", str(db), "--events-rate", "0")
     accepted: list[tuple[str, float]] = []  # (visit of the batch, when its 202 came)
     stop = threading.Event()
 

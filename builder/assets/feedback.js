@@ -199,8 +199,8 @@
       "Do not enter patient names, IDs or any other patient details, or your own name.");
     var area = el("textarea", { id: id, name: "comment", rows: "3", maxlength: String(MAX_COMMENT),
       "aria-describedby": id + "-warning" });
+    form.appendChild(warning); // read before typing
     form.appendChild(area);
-    form.appendChild(warning);
     form.appendChild(el("button", { type: "submit", class: "md-button fp-flag-send" }, "Send"));
     var status = el("p", { class: "fp-flag-status", role: "status" });
     form.addEventListener("submit", function (event) {

@@ -26,6 +26,7 @@ form{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}
 label{display:flex;flex-direction:column;font-size:.9rem}
 input,button{font:inherit;padding:.3rem .5rem}
 .muted{color:#555}
+.summary{font-size:1.15rem}
 """
 
 
@@ -50,6 +51,23 @@ def _bar(parts: Sequence[tuple[str, float]], label: str) -> str:
         for cls, pct in parts
     )
     return f'<td><div class="bar" role="img" aria-label="{escape(label)}">{spans}</div></td>'
+
+
+def _summary(report: Report) -> str:
+    visits = sum(s.visits for s in report.trees)
+    if not visits:
+        return "No visits recorded yet."
+
+    def share(count: int) -> str:
+        return f"<strong>{round(100 * count / visits)}%</strong>"
+
+    trees = len({s.tree for s in report.trees})
+    return (
+        f"<strong>{visits}</strong> visits of {trees} trees: "
+        f"{share(sum(s.resolved for s in report.trees))} resolved, "
+        f"{share(sum(s.escalated for s in report.trees))} escalated, "
+        f"{share(sum(s.left for s in report.trees))} left without an outcome."
+    )
 
 
 def report_html(report: Report, token: str, since: str, tree: str) -> str:
@@ -120,6 +138,7 @@ def report_html(report: Report, token: str, since: str, tree: str) -> str:
 <label>Tree id<input name="tree" value="{escape(tree)}"></label>
 <button type="submit">Show</button>
 </form>
+<p class="summary">{_summary(report)}</p>
 <h2>Trees</h2>{legend}
 {
         _table(

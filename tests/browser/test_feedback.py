@@ -87,6 +87,13 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
         time.sleep(0.1)
 
 
+def clear_events(served: ServedSite) -> None:
+    """Start a test with no events stored (the site and server are shared by the module)."""
+    served.feedback.views.store.flush()  # type: ignore[union-attr]
+    with sqlite3.connect(served.events_db) as conn:
+        conn.execute("DELETE FROM events")
+
+
 def report_json(served: ServedSite) -> dict[str, Any]:
     served.feedback.views.store.flush()  # type: ignore[union-attr]
     args = ["report", "--json", "--events-db", str(served.events_db), "--trees", str(served.trees)]
@@ -98,6 +105,7 @@ def report_json(served: ServedSite) -> dict[str, Any]:
 def test_a_session_is_reported_exactly_and_stores_nothing_personal(
     browser: Any, served: ServedSite
 ) -> None:
+    clear_events(served)
     context = browser.new_context(base_url=served.url, user_agent=USER_AGENT)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -170,6 +178,31 @@ def test_a_session_is_reported_exactly_and_stores_nothing_personal(
                 assert personal not in text
     kinds = [r["kind"] for r in rows if r["kind"] != "search"]
     assert kinds == ["tree_started", "step", "step", "flag", "step", "step", "resolved", "fixed_it"]
+
+
+def test_leaving_mid_walk_is_a_drop_off_at_the_last_step(browser: Any, served: ServedSite) -> None:
+    clear_events(served)
+    context = browser.new_context(base_url=served.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(Pages.main_tree)
+    current = page.locator("section.fp-step.fp-current")
+    page.locator(".fp-toolbar .fp-skip").click()
+    expect(current).to_have_id("step-vpn-check")
+    page.goto(Pages.home)  # leaves the tree without an outcome
+    wait_for(lambda: any(r["kind"] == "left" for r in stored_rows(served.events_db)))
+    context.close()
+    report = report_json(served)
+    (tree,) = report["trees"]
+    assert (tree["visits"], tree["left"], tree["left_pct"], tree["skipped_ahead"]) == (
+        1,
+        1,
+        100.0,
+        1,
+    )
+    assert [(d["node"], d["reached"], d["ended"]) for d in report["drop_offs"]] == [
+        ("vpn-check", 1, 1)
+    ]
 
 
 def test_a_notice_added_while_serving_shows_on_the_code_landing_page(
