@@ -48,7 +48,7 @@ class ApiResult:
 
 @contextmanager
 def fastpath_server(
-    site_dir: Path, index_dir: Path, log: Path, cache: bool = True
+    site_dir: Path, index_dir: Path, log: Path, cache: bool = True, extra: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, int]]:
     """`fastpath serve` on a free loopback port; yields (port, pid), stops it with Ctrl+C."""
     argv = [
@@ -61,6 +61,7 @@ def fastpath_server(
         "--index",
         str(index_dir),
         *([] if cache else ["--cache-size", "0"]),
+        *extra,
     ]
     with log.open("w") as err:
         proc = subprocess.Popen(

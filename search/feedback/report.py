@@ -10,6 +10,7 @@ that step at all, so a step on a branch few people take is measured against thos
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -171,126 +172,113 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     return moment.astimezone(UTC)
 
 
-class _Filter:
-    """The WHERE clause shared by every query: a time and, optionally, one tree."""
+class _Visit:
+    """What one visit of one tree version did: its outcome, answers and the steps it saw."""
 
-    def __init__(self, since: datetime | None, tree: str | None) -> None:
-        self.clauses = ["received >= ?"]
-        self.params: list[Any] = [int(since.timestamp()) if since else 0]
-        if tree:
-            self.clauses.append("tree = ?")
-            self.params.append(tree)
+    __slots__ = ("escalated", "fixed_no", "fixed_yes", "last", "reached", "resolved", "skipped")
 
-    def where(self, *extra: str) -> str:
-        return "WHERE " + " AND ".join([*self.clauses, *extra])
+    def __init__(self) -> None:
+        self.resolved = self.escalated = self.fixed_yes = self.fixed_no = self.skipped = False
+        self.last = ""
+        self.reached: set[str] = set()
 
 
-def _tree_stats(conn: sqlite3.Connection, f: _Filter, catalog: Catalog) -> list[TreeStats]:
-    rows = conn.execute(
-        f"""
-        WITH visit AS (
-            SELECT tree, version, visit,
-                   MAX(kind = 'resolved') AS resolved,
-                   MAX(kind = 'escalated') AS escalated,
-                   MAX(kind = 'fixed_it' AND fixed = 1) AS yes,
-                   MAX(kind = 'fixed_it' AND fixed = 0) AS no,
-                   MAX(kind = 'skip_ahead') AS skipped
-            FROM events {f.where("tree != ''")}
-            GROUP BY tree, version, visit
-        )
-        SELECT tree, version, COUNT(*), SUM(resolved), SUM(escalated),
-               SUM(resolved = 0 AND escalated = 0), SUM(yes), SUM(no), SUM(skipped)
-        FROM visit GROUP BY tree, version ORDER BY tree, version
-        """,
-        f.params,
-    ).fetchall()
-    return [
-        TreeStats(tree, catalog.title(tree), catalog.owner(tree), version, *counts)
-        for tree, version, *counts in rows
-    ]
+class _Tally:
+    """The report's figures, gathered in one pass over the events in the order they came.
+
+    One pass in Python over a plain table scan beats GROUP BY queries here: those sort the
+    whole table once per figure (about a minute over a million events), this takes seconds.
+    """
+
+    def __init__(self, tree: str | None) -> None:
+        self.tree = tree
+        self.visits: dict[tuple[str, str, str], _Visit] = {}
+        self.flags: dict[tuple[str, str], list[str]] = {}
+        self.searches = self.opened = 0
+        self.nothing: Counter[str] = Counter()
+        self.typed: Counter[str] = Counter()
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        kind, visit, tree, version, node, fixed, comment, query, results, opened = row
+        if kind == "search":
+            self.searches += 1
+            self.opened += bool(opened)
+            self.typed[query.upper()] += 1
+            if results == 0:
+                self.nothing[query.lower()] += 1
+            return
+        if self.tree and tree != self.tree:
+            return
+        key = (tree, version, visit)
+        v = self.visits.get(key)
+        if v is None:
+            v = self.visits[key] = _Visit()
+        if kind == "step":
+            v.reached.add(node)
+            v.last = node
+        elif kind == "left":
+            v.last = node
+        elif kind == "resolved":
+            v.resolved = True
+        elif kind == "escalated":
+            v.escalated = True
+        elif kind == "fixed_it":
+            v.fixed_yes |= bool(fixed)
+            v.fixed_no |= not fixed
+        elif kind == "skip_ahead":
+            v.skipped = True
+        elif kind == "flag":
+            self.flags.setdefault((tree, node), []).append(comment)
+
+    def tree_stats(self, catalog: Catalog) -> list[TreeStats]:
+        counts: dict[tuple[str, str], list[int]] = {}
+        for (tree, version, _), v in self.visits.items():
+            c = counts.setdefault((tree, version), [0] * 7)
+            outcome = v.resolved or v.escalated
+            for i, flag in enumerate(
+                (True, v.resolved, v.escalated, not outcome, v.fixed_yes, v.fixed_no, v.skipped)
+            ):
+                c[i] += flag
+        return [
+            TreeStats(tree, catalog.title(tree), catalog.owner(tree), version, *c)
+            for (tree, version), c in sorted(counts.items())
+        ]
+
+    def drop_offs(self, catalog: Catalog) -> list[DropOff]:
+        reached: Counter[tuple[str, str, str]] = Counter()
+        ended: Counter[tuple[str, str, str]] = Counter()
+        for (tree, version, _), v in self.visits.items():
+            reached.update((tree, version, node) for node in v.reached)
+            if not (v.resolved or v.escalated) and v.last:
+                ended[(tree, version, v.last)] += 1
+        drops = [
+            DropOff(t, ver, n, catalog.step(t, n), max(reached[(t, ver, n)], count), count)
+            for (t, ver, n), count in ended.items()
+        ]
+        drops.sort(key=lambda d: (-d.ended_pct, -d.ended, d.tree, d.node))
+        return drops[:TOP_DROP_OFFS]
+
+    def flag_list(self, catalog: Catalog) -> list[Flag]:
+        flags = [
+            Flag(t, n, catalog.step(t, n), catalog.owner(t), len(cs), [c for c in cs if c])
+            for (t, n), cs in self.flags.items()
+        ]
+        flags.sort(key=lambda fl: (-fl.count, fl.tree, fl.node))
+        return flags
+
+    def search_lists(self, catalog: Catalog) -> tuple[list[SearchCount], list[SearchCount]]:
+        def top(counts: Iterable[tuple[str, int]]) -> list[SearchCount]:
+            ranked = sorted(counts, key=lambda item: (-item[1], item[0]))
+            return [SearchCount(q, n) for q, n in ranked[:TOP_SEARCHES]]
+
+        unclaimed = [(q, n) for q, n in self.typed.items() if catalog.claims(q) is False]
+        return top(self.nothing.items()), top(unclaimed)
 
 
-def _drop_offs(conn: sqlite3.Connection, f: _Filter, catalog: Catalog) -> list[DropOff]:
-    reached = conn.execute(
-        f"""SELECT tree, version, node, COUNT(DISTINCT visit) FROM events
-            {f.where("kind = 'step'")} GROUP BY tree, version, node""",
-        f.params,
-    ).fetchall()
-    # SQLite takes the bare column `node` from the row holding MAX(id): the last step seen.
-    ended = conn.execute(
-        f"""
-        WITH last AS (
-            SELECT tree, version, visit, node, MAX(id) FROM events
-            {f.where("kind IN ('step', 'left')")} GROUP BY tree, version, visit
-        ), outcome AS (
-            SELECT DISTINCT tree, version, visit FROM events
-            {f.where("kind IN ('resolved', 'escalated')")}
-        )
-        SELECT last.tree, last.version, last.node, COUNT(*) FROM last
-        LEFT JOIN outcome USING (tree, version, visit)
-        WHERE outcome.visit IS NULL
-        GROUP BY last.tree, last.version, last.node
-        """,
-        f.params + f.params,
-    ).fetchall()
-    ended_at = {(t, v, n): count for t, v, n, count in ended}
-    drops = [
-        DropOff(t, v, n, catalog.step(t, n), count, ended_at.get((t, v, n), 0))
-        for t, v, n, count in reached
-        if ended_at.get((t, v, n), 0)
-    ]
-    drops.sort(key=lambda d: (-d.ended_pct, -d.ended, d.tree, d.node))
-    return drops[:TOP_DROP_OFFS]
-
-
-def _flags(conn: sqlite3.Connection, f: _Filter, catalog: Catalog) -> list[Flag]:
-    grouped: dict[tuple[str, str], list[str]] = {}
-    where = f.where("kind = 'flag'")
-    for tree, node, comment in conn.execute(
-        f"SELECT tree, node, comment FROM events {where} ORDER BY id", f.params
-    ):
-        grouped.setdefault((tree, node), []).append(comment)
-    flags = [
-        Flag(
-            tree,
-            node,
-            catalog.step(tree, node),
-            catalog.owner(tree),
-            len(comments),
-            [c for c in comments if c],
-        )
-        for (tree, node), comments in grouped.items()
-    ]
-    flags.sort(key=lambda fl: (-fl.count, fl.tree, fl.node))
-    return flags
-
-
-def _searches(
-    conn: sqlite3.Connection, f: _Filter, catalog: Catalog
-) -> tuple[int, int, list[SearchCount], list[SearchCount]]:
-    where = f.where("kind = 'search'")
-    total, opened = conn.execute(
-        f"SELECT COUNT(*), COALESCE(SUM(opened), 0) FROM events {where}", f.params
-    ).fetchone()
-    where_nothing = f.where("kind = 'search'", "results = 0")
-    nothing = conn.execute(
-        f"""SELECT lower(query), COUNT(*) FROM events {where_nothing}
-            GROUP BY lower(query) ORDER BY 2 DESC, 1 LIMIT {TOP_SEARCHES}""",
-        f.params,
-    ).fetchall()
-    unclaimed: dict[str, int] = {}
-    for query, count in conn.execute(
-        f"SELECT upper(query), COUNT(*) FROM events {where} GROUP BY upper(query)", f.params
-    ):
-        if catalog.claims(query) is False:
-            unclaimed[query] = unclaimed.get(query, 0) + count
-    codes = sorted(unclaimed.items(), key=lambda item: (-item[1], item[0]))[:TOP_SEARCHES]
-    return (
-        total,
-        opened,
-        [SearchCount(q, n) for q, n in nothing],
-        [SearchCount(q, n) for q, n in codes],
-    )
+_SCAN = (
+    "SELECT kind, visit, tree, version, node, fixed, comment, query, results, opened "
+    "FROM events WHERE received >= ? ORDER BY id"
+)
 
 
 def build_report(
@@ -300,20 +288,27 @@ def build_report(
     if not db.is_file():
         raise StoreError(f"no events database at {db}: `fastpath serve` creates it")
     conn = connect(db)
+    tally = _Tally(tree)
     try:
-        f = _Filter(since, tree)
-        # One read transaction: every figure comes from the same moment.
-        conn.execute("BEGIN")
-        stats = _tree_stats(conn, f, catalog)
-        drops = _drop_offs(conn, f, catalog)
-        flags = _flags(conn, f, catalog)
-        searches = _searches(conn, _Filter(since, None), catalog)
-        conn.execute("COMMIT")
+        # One statement, one snapshot: every figure comes from the same moment.
+        for row in conn.execute(_SCAN, (int(since.timestamp()) if since else 0,)):
+            tally.add(row)
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{db}: cannot read the events: {e}") from None
     finally:
         conn.close()
-    return Report(since.isoformat() if since else None, tree, stats, drops, flags, *searches)
+    nothing, unclaimed = tally.search_lists(catalog)
+    return Report(
+        since.isoformat() if since else None,
+        tree,
+        tally.tree_stats(catalog),
+        tally.drop_offs(catalog),
+        tally.flag_list(catalog),
+        tally.searches,
+        tally.opened,
+        nothing,
+        unclaimed,
+    )
 
 
 def load_catalog(trees_dir: Path) -> Catalog:

@@ -59,7 +59,6 @@ MIGRATIONS: tuple[str, ...] = (
         results INTEGER,
         opened INTEGER
     );
-    CREATE INDEX events_by_tree ON events (tree, version, visit, kind);
     CREATE INDEX events_by_time ON events (received);
     """,
 )
