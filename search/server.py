@@ -7,7 +7,7 @@ from wsgiref.types import WSGIApplication
 
 from waitress.server import create_server as waitress_server
 
-# Only GET requests are answered: a large body is never needed.
+# Only event posts carry a body, and those are capped far lower (search/feedback/events.py).
 SERVER_OPTIONS: dict[str, Any] = {
     "ident": "fastpath",
     "max_request_body_size": 64 * 1024,

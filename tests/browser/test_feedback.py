@@ -262,3 +262,36 @@ def test_a_static_copy_sends_nothing_and_shows_no_feedback(page: Any, web_site: 
     page.wait_for_timeout(1500)
     expect(page.locator(".fp-feedback")).to_have_count(0)
     assert [u for u in sent if "/api/events" in u and not u.endswith("/api/events/config")] == []
+
+
+def test_a_copy_opened_from_disk_shows_the_notices_of_its_build(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("offline-notices")
+    trees = folder / "trees"
+    shutil.copytree(TREES_DIR, trees)
+    (trees / "notices.yaml").write_text(
+        "notices:\n"
+        "  - message: Network maintenance tonight, the VPN may drop.\n"
+        "    systems: [Fixture network]\n"
+        "    from: 2000-01-01T00:00+00:00\n"
+        "    until: 2999-01-01T00:00+00:00\n"
+        "  - message: Long over.\n"
+        "    from: 2000-01-01T00:00+00:00\n"
+        "    until: 2000-01-02T00:00+00:00\n",
+        encoding="utf-8",
+    )
+    site = build(folder, offline=True, fastpath={"trees_dir": str(trees)})
+    data = (site / "assets" / "fastpath" / "notices-data.js").read_text(encoding="utf-8")
+    assert "Network maintenance" in data and "Long over" not in data
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto((site / "trees/fixture-network/fx-vpn-down.html").as_uri())
+        expect(page.locator(".fp-outage")).to_contain_text("Network maintenance")
+        page.goto((site / "trees/fixture-viewer/fx-images-blank.html").as_uri())
+        expect(page.locator(".fastpath.fp-js")).to_have_count(1)
+        expect(page.locator(".fp-outage")).to_have_count(0)
+        expect(page.locator(".fp-feedback")).to_have_count(0)  # from disk: no feedback
+    finally:
+        context.close()
