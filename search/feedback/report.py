@@ -312,12 +312,14 @@ def build_report(
 
 
 def load_catalog(trees_dir: Path) -> Catalog:
-    """The catalog of the trees under `trees_dir` (what loads; problems are `fastpath check`'s)."""
-    from builder.check import check_paths
+    """The catalog of the trees under `trees_dir`: only read, not checked (that is
+    `fastpath check`'s job, and the rules cost more than the reading)."""
+    from builder.check import find_tree_files, load_tree
 
     if not trees_dir.is_dir():
         return Catalog()
-    return catalog_of(check_paths([trees_dir]).trees)
+    loaded = (load_tree(path)[0] for path in find_tree_files([trees_dir]))
+    return catalog_of(tree for tree in loaded if tree is not None)
 
 
 def report_from_files(
