@@ -44,7 +44,8 @@ def visit_events(
     base = {"visit": visit, "tree": tree.id, "version": versions[tree.id]}
     events: list[dict[str, Any]] = []
     if rng.random() < 0.7:
-        query = rng.choice(tree.all_codes())[0].code if rng.random() < 0.6 else rng.choice(WORDS)
+        codes = tree.all_codes()
+        query = rng.choice(codes)[0].code if codes and rng.random() < 0.6 else rng.choice(WORDS)
         if rng.random() < 0.15:
             query = f"0x{rng.getrandbits(16):04X}"  # a code no tree claims
         events.append(

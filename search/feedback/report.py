@@ -255,7 +255,8 @@ class _Tally:
             DropOff(t, ver, n, catalog.step(t, n), max(reached[(t, ver, n)], count), count)
             for (t, ver, n), count in ended.items()
         ]
-        drops.sort(key=lambda d: (-d.ended_pct, -d.ended, d.tree, d.node))
+        # Most endings first (where most people give up), then the highest share.
+        drops.sort(key=lambda d: (-d.ended, -d.ended_pct, d.tree, d.node))
         return drops[:TOP_DROP_OFFS]
 
     def flag_list(self, catalog: Catalog) -> list[Flag]:
