@@ -114,16 +114,15 @@ class _Reader:
         if text is None:
             return None
         try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
+            # Without an offset, the time is the server's local time (what on-call staff mean).
+            return datetime.fromisoformat(text).astimezone(UTC)
+        except (ValueError, OverflowError):
             self.report(
                 node,
                 f'"{name}" must be a date and time like 2026-12-03T14:00+01:00, not "{text}"',
                 "bad-date",
             )
             return None
-        # Without an offset, the time is the server's local time (what on-call staff mean).
-        return moment.astimezone(UTC)
 
 
 def _notice(reader: _Reader, ymap: YMap, number: int) -> tuple[Notice | None, dict[str, YNode]]:

@@ -184,8 +184,9 @@ def test_filters(db: Path) -> None:
 
 def test_parse_since() -> None:
     assert parse_since("2026-11-01").isoformat().startswith("2026-11-01")
-    with pytest.raises(ValueError):
-        parse_since("last week")
+    for bad in ("last week", "99999999999d", "0001-01-01", "7w"):
+        with pytest.raises(ValueError):
+            parse_since(bad)
 
 
 def test_fastpath_report_json_and_table(db: Path) -> None:

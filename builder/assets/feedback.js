@@ -110,15 +110,18 @@
 
   /* --- tree pages -------------------------------------------------------------------- */
 
+  /* A search result opened just before counts as "search" (a code result as "code"); the
+   * mark is used up either way, so a later walk from the menu is not taken for a search. */
   function startedHow(first) {
-    if (first.how === "code") return "code";
-    if (first.how === "link") return "link";
+    var fromSearch = false;
     try {
       var from = window.sessionStorage.getItem(FROM_SEARCH_KEY);
       window.sessionStorage.removeItem(FROM_SEARCH_KEY);
-      if (from && Date.now() - Number(from) < 60000) return "search";
-    } catch (e) { /* no storage: navigation */ }
-    return "navigation";
+      fromSearch = !!from && Date.now() - Number(from) < 60000;
+    } catch (e) { /* no storage: not known */ }
+    if (first.how === "code") return "code";
+    if (fromSearch) return "search";
+    return first.how === "link" ? "link" : "navigation";
   }
 
   function left(walk, beacon) {

@@ -165,11 +165,15 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     """`7d`, `12h`, a date (`2026-11-01`) or a date and time; ValueError if none of those."""
     now = now or datetime.now(UTC)
     text = text.strip()
-    if len(text) > 1 and text[:-1].isdigit() and text[-1] in "dh":
-        amount = int(text[:-1])
-        return now - (timedelta(days=amount) if text[-1] == "d" else timedelta(hours=amount))
-    moment = datetime.fromisoformat(text)
-    return moment.astimezone(UTC)
+    try:
+        if len(text) > 1 and text[:-1].isdigit() and text[-1] in "dh":
+            amount = int(text[:-1])
+            return now - (timedelta(days=amount) if text[-1] == "d" else timedelta(hours=amount))
+        moment = datetime.fromisoformat(text).astimezone(UTC)
+        moment.timestamp()  # the report filters on it: a year 1 date must fail here
+        return moment
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
 
 
 class _Visit:

@@ -154,7 +154,10 @@ class FeedbackViews:
             return _json(413, {"error": f"at most {MAX_BODY_BYTES} bytes a request"})
         if not self.limiter.allow(str(environ.get("REMOTE_ADDR", ""))):
             return _json(429, {"error": "too many events; try again shortly"}, ("Retry-After", "1"))
-        body = environ["wsgi.input"].read(length) if length else b""
+        try:
+            body = environ["wsgi.input"].read(length) if length else b""
+        except OSError:  # the client went away mid-body
+            return _json(400, {"error": "the body ended early"})
         try:
             events = parse_batch(body)
         except EventError as e:

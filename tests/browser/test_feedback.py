@@ -295,3 +295,35 @@ def test_a_copy_opened_from_disk_shows_the_notices_of_its_build(
         expect(page.locator(".fp-feedback")).to_have_count(0)  # from disk: no feedback
     finally:
         context.close()
+
+
+def test_how_a_walk_started_and_searches_that_opened_a_result(
+    browser: Any, served: ServedSite
+) -> None:
+    clear_events(served)
+    context = browser.new_context(base_url=served.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(Pages.home)
+    page.fill("#fp-q", "0xB801")
+    page.press("#fp-q", "Enter")  # one exact hit: straight to its step
+    expect(page.locator("section.fp-step.fp-current")).to_have_id("step-single-study")
+    page.goto(Pages.home)
+    page.fill("#fp-q", "vpn")
+    page.locator(".fp-results a").first.click()
+    expect(page.locator(".fastpath.fp-js")).to_have_count(1)
+    page.goto(Pages.other_tree)  # from the address bar: navigation
+    expect(page.locator(".fastpath.fp-js")).to_have_count(1)
+    page.goto(Pages.home)
+    wait_for(
+        lambda: len([r for r in stored_rows(served.events_db) if r["kind"] == "tree_started"]) == 3
+    )
+    wait_for(lambda: len([r for r in stored_rows(served.events_db) if r["kind"] == "search"]) == 2)
+    context.close()
+    rows = stored_rows(served.events_db)
+    started = [(r["tree"], r["how"], r["code"]) for r in rows if r["kind"] == "tree_started"]
+    assert started[0] == ("fx-images-blank", "code", "0xB801")
+    assert started[1][1:] == ("search", "")
+    assert started[2] == ("fx-vpn-down", "navigation", "")
+    searches = [(r["query"], r["opened"]) for r in rows if r["kind"] == "search"]
+    assert searches == [("0xB801", 1), ("vpn", 1)]
