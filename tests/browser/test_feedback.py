@@ -31,6 +31,8 @@ from search.server import create_server
 TOKEN = "report-token-for-tests"
 COMMENT = "The cache menu is called Storage now"
 USER_AGENT = "FastpathTestBrowser/1.0 (privacy probe; Jane Radiologist)"
+# Generous: these pages load the whole theme and Mermaid on a shared, often busy machine.
+TIMEOUT_MS = 20_000
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def test_a_session_is_reported_exactly_and_stores_nothing_personal(
 ) -> None:
     clear_events(served)
     context = browser.new_context(base_url=served.url, user_agent=USER_AGENT)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -183,7 +185,7 @@ def test_a_session_is_reported_exactly_and_stores_nothing_personal(
 def test_leaving_mid_walk_is_a_drop_off_at_the_last_step(browser: Any, served: ServedSite) -> None:
     clear_events(served)
     context = browser.new_context(base_url=served.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(Pages.main_tree)
     current = page.locator("section.fp-step.fp-current")
@@ -209,7 +211,7 @@ def test_a_notice_added_while_serving_shows_on_the_code_landing_page(
     browser: Any, served: ServedSite
 ) -> None:
     context = browser.new_context(base_url=served.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(Pages.main_tree + "?code=0xB801#step-single-study")
     expect(page.locator(".fastpath.fp-js")).to_have_count(1)
@@ -302,7 +304,7 @@ def test_how_a_walk_started_and_searches_that_opened_a_result(
 ) -> None:
     clear_events(served)
     context = browser.new_context(base_url=served.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(Pages.home)
     page.fill("#fp-q", "0xB801")
@@ -327,3 +329,30 @@ def test_how_a_walk_started_and_searches_that_opened_a_result(
     assert started[2] == ("fx-vpn-down", "navigation", "")
     searches = [(r["query"], r["opened"]) for r in rows if r["kind"] == "search"]
     assert searches == [("0xB801", 1), ("vpn", 1)]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_feedback_controls_and_notices_pass_axe(
+    browser: Any, served: ServedSite, scheme: str
+) -> None:
+    from test_accessibility import _serious_violations
+
+    (served.trees / "notices.yaml").write_text(
+        "notices:\n  - message: Viewer down for everyone.\n    reference: INC1\n"
+        "    from: 2000-01-01T00:00+00:00\n    until: 2999-01-01T00:00+00:00\n",
+        encoding="utf-8",
+    )
+    context = browser.new_context(base_url=served.url, color_scheme=scheme)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(Pages.main_tree + "#step-fixed-cache")
+        current = page.locator("section.fp-step.fp-current")
+        expect(current.locator(".fp-fixed")).to_be_visible()
+        expect(page.locator(".fp-outage")).to_be_visible()
+        current.locator(".fp-flag summary").click()
+        expect(current.locator(".fp-flag-warning")).to_be_visible()
+        assert _serious_violations(page) == []
+    finally:
+        (served.trees / "notices.yaml").unlink()
+        context.close()
