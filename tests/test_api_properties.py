@@ -20,39 +20,9 @@ from search.testing import call_wsgi
 DATA = Path(__file__).parent / "data" / "search"
 
 QUERY_SYNTAX = st.sampled_from(
-    [
-        '"',
-        "(",
-        ")",
-        "*",
-        "?",
-        "~",
-        ":",
-        "\\",
-        "^",
-        "[",
-        "]",
-        "{",
-        "}",
-        "AND",
-        "OR",
-        "NOT",
-        "TO",
-        "-",
-        "+",
-        "/",
-        "%",
-        "&",
-        "=",
-        "#",
-        "0x",
-        "A700",
-        "DCM-0042",
-        "h",
-        "\x00",
-        "\u202e",
-    ]
-)
+    ['"', "(", ")", "*", "?", "~", ":", "\\", "^", "[", "]", "{", "}", "AND", "OR", "NOT",
+     "TO", "-", "+", "/", "%", "&", "=", "#", "0x", "A700", "DCM-0042", "h", "\x00", "\u202e"]
+)  # fmt: skip
 QUERIES = st.one_of(
     st.text(max_size=300),
     st.lists(st.one_of(QUERY_SYNTAX, st.text(max_size=8)), max_size=40).map(" ".join),
