@@ -74,7 +74,12 @@ class ApiResult:
 
 @contextmanager
 def fastpath_server(
-    site_dir: Path, index_dir: Path, log: Path, cache: bool = True, workers: int = 1
+    site_dir: Path,
+    index_dir: Path,
+    log: Path,
+    cache: bool = True,
+    workers: int = 1,
+    extra: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, int]]:
     """`fastpath serve` on a free loopback port; yields (port, pid), stops it with Ctrl+C."""
     argv = [
@@ -89,6 +94,7 @@ def fastpath_server(
         *([] if cache else ["--cache-size", "0"]),
         "--workers",
         str(workers),
+        *extra,
     ]
     with log.open("w") as err:
         proc = subprocess.Popen(

@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import CODE_SHARE, ApiResult, run_api_benchmark
+from bench.api_bench import CODE_SHARE, ApiResult, query_files, run_api_benchmark
+from bench.feedback_bench import FeedbackResult, feedback_table, run_feedback_benchmark
 from bench.generate import GeneratedKB, generate_kb
 from bench.measure import Measured, run_task
 from bench.preview import PreviewResult, run_preview_benchmark
@@ -61,6 +62,7 @@ class Settings:
     http_seconds: float
     edits: int
     browser: bool
+    report_events: int
 
 
 @dataclass(slots=True)
@@ -69,6 +71,7 @@ class Results:
     search: Measured
     api: ApiResult
     preview: PreviewResult
+    feedback: FeedbackResult
     load_before: str
     load_after: str = ""
 
@@ -123,6 +126,17 @@ def run(work: Path, settings: Settings) -> Results:
         settings.http_seconds,
     )
 
+    feedback = run_feedback_benchmark(
+        project / "site",
+        project / "index",
+        kb.trees_dir,
+        query_files(queries, work)["mixed"],
+        work,
+        settings.http_seconds,
+        settings.report_events,
+        progress,
+    )
+
     progress(f"preview: {settings.edits} edits" + (", then in Chromium" * settings.browser))
     preview = run_preview_benchmark(
         project,
@@ -133,7 +147,7 @@ def run(work: Path, settings: Settings) -> Results:
         work / "preview.log",
     )
     progress("done")
-    return Results(builds, search, api, preview, load_before, load_average())
+    return Results(builds, search, api, preview, feedback, load_before, load_average())
 
 
 def render(settings: Settings, results: Results) -> str:
@@ -192,6 +206,18 @@ def render(settings: Settings, results: Results) -> str:
         "",
         workers_table(api),
         "",
+        "## Feedback",
+        "",
+        f"`fastpath serve` with recording on (`--events-rate 0`: no per-address limit, as "
+        f"behind a proxy), {settings.size} trees. Event clients post what pages post: the "
+        f"events of one synthetic visit a request (about ten). Search p99 alone and while "
+        f"events are written come from the same server, minutes apart. The database size "
+        f"and the report use synthetic visits of the same trees spread over 90 days "
+        f"(`bench/feedback_events.py`); the report time is `fastpath report` from launch to "
+        f"exit, reading the trees included.",
+        "",
+        feedback_table(results.feedback),
+        "",
         "## Author preview",
         "",
         f"`fastpath preview` of one tree of {settings.size}.",
@@ -214,6 +240,7 @@ def raw(results: Results) -> dict[str, object]:
         "server_peak_mb": results.api.server_peak_mb,
         "workers": [dataclasses.asdict(run) for run in results.api.workers],
         "preview": dataclasses.asdict(results.preview),
+        "feedback": dataclasses.asdict(results.feedback),
         "load_average": [results.load_before, results.load_after],
     }
 
@@ -229,6 +256,7 @@ def parse_settings(argv: list[str] | None) -> tuple[Settings, Path | None, Path 
     parser.add_argument("--http-seconds", type=float, help="per load level")
     parser.add_argument("--edits", type=int, help="preview edits to time")
     parser.add_argument("--no-browser", action="store_true", help="skip headless Chromium")
+    parser.add_argument("--report-events", type=int, help="events the report reads (1,000,000)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
@@ -244,6 +272,7 @@ def parse_settings(argv: list[str] | None) -> tuple[Settings, Path | None, Path 
         http_seconds=args.http_seconds or (5.0 if quick else 15.0),
         edits=args.edits or (3 if quick else 5),
         browser=not args.no_browser and not quick,
+        report_events=args.report_events or (100_000 if quick else 1_000_000),
     )
     return settings, args.keep, args.json
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from builder.contacts import Contacts, ContactScope, contact_scopes
 from builder.model import Pos, Tree
+from builder.notices import check_notice_files
 from builder.parse import parse_tree
 from builder.problems import Level, Problem, error
 from builder.rules import CheckContext
@@ -156,4 +157,5 @@ def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> C
     problems.extend(check_trees(trees, options, (), scopes))
     # The knowledge base's contacts, for its pages (the first, if the paths span several).
     contacts = next((s.contacts for s in scopes if s.contacts is not None), None)
+    problems.extend(check_notice_files(paths, trees, display_path))
     return CheckResult(trees, sorted(set(problems)), len(files), contacts)

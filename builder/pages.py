@@ -19,6 +19,7 @@ from builder.model import Kind, Node, Tree, is_tree_link, tree_link_id
 from builder.problems import Level, Problem
 from builder.step_numbers import step_numbers, step_order
 from builder.ticket import TicketTarget
+from builder.tree_version import tree_version
 from builder.urls import (
     page_url,
     relative_url,
@@ -150,6 +151,7 @@ def tree_body(tree: Tree, site: SiteContext) -> str:
             skipped=path.skipped,
             skipped_json=json.dumps([[s.node_id, s.assumed] for s in path.skipped]),
             source_path=tree.path,
+            version=tree_version(tree),
             summary_html=render_markdown(tree.summary),
             codes_line=[c.code for c in tree.codes],
             ordered_nodes=[tree.nodes[node_id] for node_id in step_order(tree)],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from builder.check import CheckOptions, check_paths
 from builder.codetable import code_table_js
 from builder.contacts import Contacts
 from builder.model import Tree
+from builder.notices import NOTICES_FILE, load_notices, notices_js
 from builder.pages import (
     CODES_PAGE,
     PREVIEW_PAGE,
@@ -43,8 +44,10 @@ from builder.urls import relative_url, tree_page_path
 log = logging.getLogger("mkdocs.plugins.fastpath")
 
 ASSET_DIR = "assets/fastpath"
-SCRIPTS = ("fastpath.js", "home.js")
-STYLES = ("fastpath.css",)
+# feedback.js comes before the scripts whose events it listens to; notices.js after home.js,
+# whose code normaliser it uses.
+SCRIPTS = ("feedback.js", "fastpath.js", "home.js", "notices.js")
+STYLES = ("fastpath.css", "feedback.css")
 # Loaded by fastpath.js only when the support view draws a chart: the pages a radiologist
 # opens carry no diagram library.
 ON_DEMAND = ("vendor/mermaid.min.js", "chart.js")
@@ -212,12 +215,21 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
                 config, f"{ASSET_DIR}/codes.js", content=code_table_js(self.trees, directory_urls)
             )
         )
+        files.append(
+            File.generated(config, f"{ASSET_DIR}/notices-data.js", content=self._notices())
+        )
         assets = resources.files("builder") / "assets"
         for name in (*SCRIPTS, *ON_DEMAND, *STYLES, *LICENSES, HEAD_SCRIPT, OFFLINE_SHIM):
             files.append(
                 File.generated(config, f"{ASSET_DIR}/{name}", content=(assets / name).read_bytes())
             )
         return files
+
+    def _notices(self) -> str:
+        """The notices not expired at build time, for hosts without the API (checked with
+        the trees: a broken file has already stopped the build)."""
+        path = self.root / self.config.trees_dir / NOTICES_FILE
+        return notices_js(load_notices(path, str(path))[0], datetime.now(UTC))
 
     def _edit_uri(self, tree: Tree) -> str | None:
         """The tree's YAML relative to the docs folder's edit root (which is docs/)."""

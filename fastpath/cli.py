@@ -11,12 +11,14 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import click
 
 from fastpath.errors import CommandFailed
 from fastpath.project import DEFAULT_CONFIG, project_settings, tree_paths
+from search.feedback.options import events_db_option, feedback_options, trees_dir_option
 
 DEFAULT_INDEX_DIR = Path(".fastpath/index")
 DEFAULT_SITE = Path("site")
@@ -329,6 +331,7 @@ def search_command(
     default=None,
     help="Processes sharing the port (default: one per core; one on Windows).",
 )
+@feedback_options
 def serve_command(
     host: str,
     port: int,
@@ -337,17 +340,49 @@ def serve_command(
     threads: int,
     cache_size: int,
     workers: int | None,
+    **feedback_settings: Any,
 ) -> None:
     """Serve the built site and the search API (/api/search, /api/health).
 
-    Rebuilt sites and indexes are picked up without a restart.
+    Rebuilt sites and indexes are picked up without a restart. Pages report anonymous events
+    to /api/events (off with --no-events); /report shows them to holders of the report token.
     """
+    from search.feedback.serving import FeedbackSettings
     from search.web.serve import ServeOptions, ServerFailed, serve
     from search.web.workers import default_workers
 
     count = workers or default_workers()
-    options = ServeOptions(host, port, site_dir, index_dir, threads, cache_size, count)
+    feedback = FeedbackSettings(**feedback_settings)
+    options = ServeOptions(host, port, site_dir, index_dir, threads, cache_size, count, feedback)
     try:
         serve(options, lambda line: click.echo(line, err=True))
     except ServerFailed as e:
         raise CommandFailed(str(e)) from None
+
+
+@main.command("report")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--since", default=None, metavar="WHEN", help="Only events since: 7d, 24h, 2026-11-01."
+)
+@click.option("--tree", default=None, metavar="TREE-ID", help="Only this tree's visits.")
+@events_db_option
+@trees_dir_option
+def report_command(
+    as_json: bool, since: str | None, tree: str | None, events_db: Path, trees_dir: Path
+) -> None:
+    """What the pages reported: outcomes per tree, drop-offs, flags, searches that failed."""
+    from search.feedback.report import report_from_files
+    from search.feedback.report_text import report_text
+    from search.feedback.store import StoreError
+
+    try:
+        report = report_from_files(events_db, trees_dir, since, tree)
+    except ValueError:
+        raise click.BadParameter(
+            "use 7d, 24h or a date like 2026-11-01", param_hint="--since"
+        ) from None
+    except StoreError as e:
+        raise CommandFailed(str(e)) from None
+    data = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+    click.echo(data if as_json else report_text(report), nl=as_json)

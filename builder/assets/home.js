@@ -101,8 +101,9 @@
     this.find(query).then(function (found) {
       if (sequence !== box.sequence) return; // a newer query is on its way
       box.show(query, found.results, found.message);
+      box.form.dispatchEvent(new CustomEvent("fastpath:search", { detail: { query: query, results: found.results.length } }));
       var exact = found.results.filter(function (r) { return r.exact; });
-      if (submitted && exact.length === 1) window.location.href = exact[0].href;
+      if (submitted && exact.length === 1) { box.form.dispatchEvent(new CustomEvent("fastpath:search-opened")); window.location.href = exact[0].href; }
     });
   };
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from builder import parse, yamlsource
+from builder import notices, parse, yamlsource
 from builder.problems import Level, Problem, Rule, did_you_mean
 from builder.rules import (
     KnowledgeBaseRule,
@@ -33,6 +33,7 @@ RULE_MODULES = (
     metadata,
     knowledge_base,
     contacts,
+    notices,
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for module in RULE_MODULES for rule in module.RULES}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+from search.feedback.views import FeedbackViews
 from search.service import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
 from search.store.live import LiveIndex
 from search.web.api import JsonRoute, SearchAPI, json_app
@@ -30,6 +31,7 @@ def create_app(
     index_dir: Path,
     check_interval: float = 1.0,
     cache_size: int = DEFAULT_CACHE_SIZE,
+    feedback: FeedbackViews | None = None,
 ) -> FastpathApp:
     """Serve the built site and search its index, picking up rebuilds of both."""
     live = LiveIndex(index_dir, check_interval)
@@ -48,6 +50,8 @@ def create_app(
         path = str(environ.get("PATH_INFO", "")) or "/"
         if is_suspicious_path(path):
             return not_found(environ, start_response)
+        if feedback is not None and feedback.handles(path):
+            return feedback(environ, start_response)
         if path == "/api" or path.startswith("/api/"):
             return api(environ, start_response)
         return site(environ, start_response)

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.feedback.serving import Feedback, FeedbackSettings, start_feedback
+from search.feedback.store import StoreError
 from search.store.builds import current_name
-from search.web.app import create_app
+from search.web.app import FastpathApp, create_app
 from search.web.server import allow_open_files, create_server
 from search.web.workers import WorkersFailed, can_fork, listen, run_workers, stop_on_sigterm
 
@@ -29,6 +31,7 @@ class ServeOptions:
     threads: int = 4
     cache_size: int = 4096
     workers: int = 1
+    feedback: FeedbackSettings | None = None  # None: no events, notices or report
 
 
 def serve(options: ServeOptions, say: Callable[[str], None] = lambda line: None) -> None:
@@ -47,6 +50,10 @@ def serve(options: ServeOptions, say: Callable[[str], None] = lambda line: None)
             f"warning: no search index in {index_dir} yet; /api/search answers 503 "
             "until `fastpath build` makes one"
         )
+    if options.feedback is not None:
+        # Open the event store once here, so a database that cannot be used is one clear
+        # error before any worker starts (each worker then opens its own).
+        _close(*_open_feedback_only(options))
     workers = options.workers if can_fork() else 1
     if options.workers > 1 and workers == 1:
         say("note: worker processes need fork (POSIX); serving from one process")
@@ -69,12 +76,61 @@ def _serving(options: ServeOptions, port: int, how: str) -> str:
     )
 
 
+def _open_app(options: ServeOptions) -> tuple[FastpathApp, Feedback | None]:
+    """The app of one server process, with its own event store when recording."""
+    settings = options.feedback
+    try:
+        feedback = (
+            None
+            if settings is None
+            else start_feedback(
+                settings.trees_dir,
+                settings.events_db,
+                settings.record,
+                settings.report_token,
+                settings.events_rate,
+            )
+        )
+    except StoreError as e:
+        raise ServerFailed(str(e)) from None
+    app = create_app(
+        options.site_dir,
+        options.index_dir,
+        cache_size=options.cache_size,
+        feedback=feedback.views if feedback is not None else None,
+    )
+    return app, feedback
+
+
+def _close(app: FastpathApp | None, feedback: Feedback | None) -> None:
+    if app is not None:
+        app.close()
+    if feedback is not None:
+        feedback.close()
+
+
+def _open_feedback_only(options: ServeOptions) -> tuple[None, Feedback | None]:
+    settings = options.feedback
+    if settings is None:
+        return None, None
+    try:
+        return None, start_feedback(
+            settings.trees_dir,
+            settings.events_db,
+            settings.record,
+            settings.report_token,
+            settings.events_rate,
+        )
+    except StoreError as e:
+        raise ServerFailed(str(e)) from None
+
+
 def _serve_in_this_process(options: ServeOptions, say: Callable[[str], None]) -> None:
-    app = create_app(options.site_dir, options.index_dir, cache_size=options.cache_size)
+    app, feedback = _open_app(options)
     try:
         server = create_server(app.wsgi, options.host, options.port, options.threads)
     except OSError as e:
-        app.close()
+        _close(app, feedback)
         raise _cannot_listen(options, e) from None
     say(_serving(options, getattr(server, "effective_port", options.port), ""))
     stop_on_sigterm()
@@ -84,7 +140,7 @@ def _serve_in_this_process(options: ServeOptions, say: Callable[[str], None]) ->
         pass
     finally:
         server.close()
-        app.close()
+        _close(app, feedback)
 
 
 def _serve_with_workers(options: ServeOptions, workers: int, say: Callable[[str], None]) -> None:
@@ -95,14 +151,15 @@ def _serve_with_workers(options: ServeOptions, workers: int, say: Callable[[str]
     say(_serving(options, sock.getsockname()[1], f"{workers} worker processes; "))
 
     def work(sock: socket.socket) -> None:
-        # Opened in the worker, never before the fork: open index files must not be shared.
-        app = create_app(options.site_dir, options.index_dir, cache_size=options.cache_size)
+        # Opened in the worker, never before the fork: open index files and the event
+        # store's connection and writer thread must not be shared between processes.
+        app, feedback = _open_app(options)
         server = create_server(app.wsgi, threads=options.threads, sock=sock)
         try:
             server.run()
         finally:
             server.close()
-            app.close()
+            _close(app, feedback)
 
     try:
         run_workers(sock, workers, work)

@@ -56,7 +56,9 @@ def test_support_view_shows_notes_and_flowchart_with_the_current_step(tree_page,
     # Numbered as on the page; links to other guides named; escalations with their contact.
     expect(nodes.filter(has_text="1. Do other studies open?")).to_have_count(1)
     expect(nodes.filter(has_text="Go to: Fixture VPN will not connect")).to_have_count(2)
-    expect(_chart_node(tree_page, "call-pacs")).to_contain_text("PACS administrators, ext. 4455 (24/7)")
+    expect(_chart_node(tree_page, "call-pacs")).to_contain_text(
+        "PACS administrators, ext. 4455 (24/7)"
+    )
     expect(_chart_node(tree_page, "call-pacs")).to_contain_text("Hand over to PACS administrators")
     # Answers label the edges, whole.
     edges = tree_page.page.locator(".fastpath .fp-chart-canvas g.edgeLabel")

@@ -1,0 +1,43 @@
+"""A tree's version: a hash of its content, so reports can compare before and after a change.
+
+The hash covers what readers see and where the walk goes (texts, answers, links, codes), not
+where the file lives or how it is laid out: moving a file or re-indenting it keeps the version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from builder.model import Pos, Tree
+
+VERSION_LENGTH = 12
+_SKIPPED = frozenset({"path", "broken_nodes"})
+
+
+def _plain(value: Any) -> Any:
+    """The value as JSON-ready data, positions and file paths left out."""
+    if isinstance(value, Pos):
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in _SKIPPED and not f.name.endswith("pos")
+        }
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def tree_version(tree: Tree) -> str:
+    """The first 12 hex digits of the SHA-256 of the tree's content."""
+    text = json.dumps(_plain(tree), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
