@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from builder.claims import resolve_codes
+from builder.families import EMPTY_REGISTRY, FAMILIES_FILE, FamilyRegistry, load_families
 from builder.model import Pos, Tree
 from builder.parse import parse_tree
 from builder.problems import Level, Problem, error
 from builder.rules import CheckContext
 from builder.rules.registry import KNOWLEDGE_BASE_CHECKS, TREE_CHECKS, apply_levels
-from builder.yamlsource import DEFAULT_MAX_BYTES, UNREADABLE, SourceError, load_file
+from builder.yamlsource import (
+    DEFAULT_MAX_BYTES,
+    TAB_INDENT,
+    UNREADABLE,
+    Mark,
+    SourceError,
+    parse_yaml,
+    read_text,
+)
 
 TREE_SUFFIXES = (".yaml", ".yml")
 # Files at the top of the knowledge base that are registries, not trees (trees live in
@@ -69,46 +80,160 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def load_tree(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Tree | None, list[Problem]]:
-    """Read and parse one tree file, turning unreadable input into a located problem."""
-    shown = display_path(path)
+_INDENT = re.compile(r"^[ \t]*")
+
+
+def _untabbed(text: str, width: int) -> tuple[str, list[Mark]]:
+    """The text with tabs in indentation made spaces, and where each such tab was."""
+    lines = text.split("\n")
+    tabs: list[Mark] = []
+    for number, line in enumerate(lines):
+        indent = _INDENT.match(line).group()  # type: ignore[union-attr]
+        if "\t" in indent:
+            tabs.append(Mark(number + 1, indent.index("\t") + 1))
+            lines[number] = indent.replace("\t", " " * width) + line[len(indent) :]
+    return "\n".join(lines), tabs
+
+
+def _best_untabbed(text: str, shown: str, first: SourceError) -> tuple[Tree | None, list[Problem]]:
+    """The file read with its indentation tabs as spaces, so its other problems show too.
+
+    How wide the author's tabs were is a guess: of the widths that read, the one leaving the
+    fewest problems is taken. When none reads, the original error stands.
+    """
+    best: tuple[Tree | None, list[Problem]] | None = None
+    tabs: list[Mark] = []
+    for width in (2, 4, 8):
+        untabbed, tabs = _untabbed(text, width)
+        try:
+            found = parse_tree(parse_yaml(untabbed), shown)
+        except SourceError:
+            continue
+        if best is None or len(found[1]) < len(best[1]):
+            best = found
+    if best is None or not tabs:
+        return None, [error(Pos(shown, first.mark.line, first.mark.col), first.message, first.rule)]
+    message = "tab character used for indentation; indent with spaces"
+    located = [error(Pos(shown, m.line, m.col), message, TAB_INDENT) for m in tabs]
+    return best[0], located + best[1]
+
+
+def _read_tree(path: Path, shown: str, max_bytes: int) -> tuple[Tree | None, list[Problem]]:
     try:
-        root = load_file(path, max_bytes)
+        text = read_text(path, max_bytes)
+        try:
+            root = parse_yaml(text)
+        except SourceError as e:
+            if e.rule != TAB_INDENT:
+                raise
+            return _best_untabbed(text, shown, e)
+        return parse_tree(root, shown)
     except SourceError as e:
         return None, [error(Pos(shown, e.mark.line, e.mark.col), e.message, e.rule)]
     except (RecursionError, MemoryError, ValueError) as e:  # last line of defence
         return None, [error(Pos(shown, 1, 1), f"cannot read file: {type(e).__name__}", UNREADABLE)]
-    return parse_tree(root, shown)
+
+
+def load_tree(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, families: FamilyRegistry = EMPTY_REGISTRY
+) -> tuple[Tree | None, list[Problem]]:
+    """Read and parse one tree file, turning unreadable input into a located problem.
+
+    Each code claim gets its family and keys here, once, from the registry.
+    """
+    tree, problems = _read_tree(path, display_path(path), max_bytes)
+    if tree is not None:
+        problems += resolve_codes(tree, families)
+    return tree, problems
+
+
+def find_families(paths: Iterable[Path]) -> Path | None:
+    """The families.yaml of the knowledge base the paths belong to, if there is one.
+
+    A folder's own families.yaml, else the nearest one above a folder or file.
+    """
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        for candidate in [folder, *folder.resolve().parents]:
+            if (candidate / FAMILIES_FILE).is_file():
+                return candidate / FAMILIES_FILE
+    return None
 
 
 def check_trees(
-    trees: list[Tree], options: CheckOptions, extra_tree_ids: Iterable[str] = ()
+    trees: list[Tree],
+    options: CheckOptions,
+    extra_tree_ids: Iterable[str] = (),
+    context: Iterable[Tree] = (),
 ) -> list[Problem]:
-    """Run every rule on already-loaded trees."""
+    """Run every rule on already-loaded trees; `context` trees are known but not checked.
+
+    Checks across trees see the context too (a code the checked tree duplicates from another
+    file), and report at the checked trees' side.
+    """
+    others = list(context)
     ctx = CheckContext(
-        frozenset([t.id for t in trees] + list(extra_tree_ids)),
+        frozenset([t.id for t in trees + others] + list(extra_tree_ids)),
         options.today,
         options.max_review_age_days,
+        focus=frozenset(t.path for t in trees) if others else frozenset(),
     )
     problems: list[Problem] = []
     for tree in trees:
         for check in TREE_CHECKS:
             problems.extend(check(tree, ctx))
     for kb_check in KNOWLEDGE_BASE_CHECKS:
-        problems.extend(kb_check(trees))
+        problems.extend(kb_check(trees + others, ctx))
+    if others:
+        problems = [p for p in problems if p.pos.path in ctx.focus]
     return apply_levels(problems, options.rule_levels)
 
 
-def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> CheckResult:
-    """Load every tree file under the paths and check them all together."""
+def _load_registry(
+    paths: list[Path], options: CheckOptions, registry_file: Path | None
+) -> tuple[FamilyRegistry, list[Problem]]:
+    found = registry_file or find_families(paths)
+    if found is None:
+        return EMPTY_REGISTRY, []
+    return load_families(found, display_path(found), options.max_bytes)
+
+
+def check_paths(
+    paths: Iterable[Path],
+    options: CheckOptions | None = None,
+    knowledge_base: Path | None = None,
+) -> CheckResult:
+    """Load every tree file under the paths and check them all together.
+
+    Named files are checked against their whole knowledge base (`knowledge_base`, else the
+    folder of the nearest families.yaml above them): links to other trees resolve and a code
+    another file already claims is found, but only the named files' problems are reported.
+    """
     options = options or CheckOptions()
-    files = find_tree_files(paths)
+    paths = list(paths)
+    named = [p for p in paths if not p.is_dir()]
+    registry_file = next((p for p in named if p.name == FAMILIES_FILE), None)
+    named = [p for p in named if p.name != FAMILIES_FILE]
+    registry, problems = _load_registry(paths, options, registry_file)
+    if registry_file is None and named and not any(p.is_dir() for p in paths):
+        problems = []  # the registry is context here; its own problems are not asked for
+    files = find_tree_files(paths if named or not registry_file else [])
+    files = [p for p in files if p.name != FAMILIES_FILE]
+    root = knowledge_base or (Path(registry.path).parent if registry.path else None)
+    context_files: list[Path] = []
+    if named and root is not None and root.is_dir():
+        chosen = {p.resolve() for p in files}
+        context_files = [p for p in find_tree_files([root]) if p.resolve() not in chosen]
     trees: list[Tree] = []
-    problems: list[Problem] = []
     for path in files:
-        tree, found = load_tree(path, options.max_bytes)
+        tree, found = load_tree(path, options.max_bytes, registry)
         problems.extend(found)
         if tree is not None:
             trees.append(tree)
-    problems.extend(check_trees(trees, options))
-    return CheckResult(trees, sorted(set(problems)), len(files))
+    context: list[Tree] = []
+    for path in context_files:
+        tree, _ = load_tree(path, options.max_bytes, registry)
+        if tree is not None:
+            context.append(tree)
+    problems.extend(check_trees(trees, options, context=context))
+    return CheckResult(trees, sorted(set(problems)), len(files) + (1 if registry_file else 0))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import jinja2
 
-from builder.codes import normalise_code
+from builder.claims import claimed_codes
 from builder.expert import expert_path
 from builder.flowchart import flowchart, flowchart_ids
 from builder.markdown_text import render_inline, render_markdown
@@ -19,7 +19,6 @@ from builder.urls import (
     page_url,
     relative_url,
     step_anchor,
-    step_url,
     system_slug,
     tree_url,
 )
@@ -40,7 +39,7 @@ def _templates() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(anchor=step_anchor, heading=_heading, code_key=normalise_code)
+    env.globals.update(anchor=step_anchor, heading=_heading)
     return env
 
 
@@ -102,19 +101,13 @@ BODY_END = "<!-- /fastpath:tree-body -->"
 
 def tree_page(tree: Tree) -> str:
     """The Markdown MkDocs builds for a tree: title, and a digest where the tree will go."""
-    codes = []
-    for code, _ in tree.all_codes():
-        codes.append(code.code)
-        key = normalise_code(code.code)
-        if key and key != code.code:
-            codes.append(key)  # so the theme's search finds "A801" as well as "0xA801"
     return (
         _templates()
         .get_template("tree_page.md.j2")
         .render(
             tree=tree,
             page_title=plain_title(tree.title),
-            codes=codes,
+            tree_codes=tree.codes,
             nodes=list(tree.nodes.values()),
             body_start=BODY_START,
             body_end=BODY_END,
@@ -137,7 +130,7 @@ def tree_body(tree: Tree, site: SiteContext) -> str:
             skipped_json=json.dumps([[s.node_id, s.assumed] for s in path.skipped]),
             source_path=tree.path,
             summary_html=render_markdown(tree.summary),
-            codes_line=[c.code for c in tree.codes],
+            codes_line=tree.codes,
             ordered_nodes=ordered,
             nodes=tree.nodes,
             flow_ids=flowchart_ids(tree),
@@ -213,49 +206,56 @@ class CodeRow:
     url: str
     tree_title: str
     step_label: str
+    family: str
+    system: str
 
 
 def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRow]:
-    """Every claimed code with the step that handles it, in code order."""
-    rows = []
-    for tree in trees:
-        for code, node_id in tree.all_codes():
-            rows.append(
-                CodeRow(
-                    normalise_code(code.code) or code.code,
-                    code.code,
-                    code.message,
-                    code.source,
-                    step_url(tree, node_id, code.code, directory_urls),
-                    tree.title,
-                    tree.nodes[node_id].label,
-                )
-            )
-    return sorted(rows, key=lambda r: (r.key, r.url))
+    """Every claimed code with the step that handles it, by family, system and code."""
+    rows = [
+        CodeRow(
+            c.code.key,
+            c.code.code,
+            c.code.message,
+            c.code.source,
+            c.url,
+            c.tree.title,
+            c.step_label,
+            c.family_label or "Other codes",
+            c.tree.system,
+        )
+        for c in claimed_codes(trees, directory_urls)
+    ]
+    return sorted(rows, key=lambda r: (r.family.casefold(), r.system, r.key, r.url))
+
+
+@dataclass(frozen=True, slots=True)
+class CodeGroup:
+    family: str
+    system: str
+    rows: list[CodeRow]
 
 
 CODES_PAGE = "codes.md"
 
 
 def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
-    """The index of every error code, linking to the step that handles it."""
+    """The index of every error code by family and system, linking to the step that handles it."""
     here = page_url(CODES_PAGE, directory_urls)
-    rows = [
-        CodeRow(
-            r.key,
-            r.code,
-            r.message,
-            r.source,
-            relative_url(here, r.url),
-            r.tree_title,
-            r.step_label,
+    groups: dict[tuple[str, str], list[CodeRow]] = {}
+    rows = code_rows(trees, directory_urls)
+    for r in rows:
+        groups.setdefault((r.family, r.system), []).append(
+            replace(r, url=relative_url(here, r.url))
         )
-        for r in code_rows(trees, directory_urls)
-    ]
     return (
         _templates()
         .get_template("codes_page.md.j2")
-        .render(rows=rows, home_url=relative_url(here, ""))
+        .render(
+            count=len(rows),
+            groups=[CodeGroup(f, s, g) for (f, s), g in groups.items()],
+            home_url=relative_url(here, ""),
+        )
     )
 
 

@@ -122,7 +122,7 @@ def test_all_problems_of_all_files_at_once(run_fastpath: RunFastpath) -> None:
     assert files == {f"{INVALID.as_posix()}/{name}" for name in on_disk - quiet}
     # Every problem test_check_rules.py lists for each case, file-too-large's aside.
     assert len(run.lines) == 45
-    assert run.stderr == "31 file(s), 22 tree(s): 42 error(s), 3 warning(s)\n"
+    assert run.stderr == "31 file(s), 22 tree(s): 43 error(s), 2 warning(s)\n"
 
 
 def test_lines_sorted_by_file_then_numeric_line_and_column(run_fastpath: RunFastpath) -> None:

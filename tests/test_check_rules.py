@@ -18,6 +18,7 @@ import pytest
 from builder.check import CheckOptions, CheckResult, check_paths
 from builder.problems import Level, Problem
 
+DATA = Path(__file__).parent / "data"
 INVALID = Path(__file__).parent / "data" / "invalid"
 TODAY = date(2026, 11, 29)
 
@@ -122,7 +123,6 @@ EXPECTED: dict[str, Expected] = {
 WARNINGS: dict[str, set[tuple[int, int]]] = {
     "stale-review": {(6, 11)},
     "expert-answer": {(20, 9)},  # expert: true on a question that is not basic
-    "duplicate-code": {(14, 15)},
 }
 
 OPTIONS: dict[str, CheckOptions] = {
@@ -222,7 +222,7 @@ def test_duplicate_code_names_both_places() -> None:
     result = check("duplicate-code")
     (problem,) = result.problems
     first = f"{INVALID / 'duplicate-code' / 'duplicate-code.yaml'}"
-    assert problem.message.startswith('code "dcm 0042" is also claimed by duplicate-code#retry')
+    assert problem.message.startswith('code "dcm 0042" is already claimed by duplicate-code#retry')
     assert '("DCM-0042" at ' in problem.message
     assert "(here: storage-full#call-pacs)" in problem.message
     # The first place is given with its own path:line:col.
@@ -313,3 +313,14 @@ def test_a_misspelt_key_in_a_real_tree_is_one_line_each(tmp_path: Path) -> None:
     questions = text.count("    answers:")
     result = check_paths([typo], CheckOptions(today=TODAY))
     assert [p.rule for p in result.problems] == ["unknown-key"] * questions
+
+
+def test_a_tab_is_reported_and_the_rest_of_the_file_still_checked() -> None:
+    result = check_paths([DATA / "authoring" / "tab-indent-more.yaml"], CheckOptions(today=TODAY))
+    found = [(p.pos.line, p.rule) for p in result.problems]
+    assert found == [
+        (10, "tab-indent"),
+        (11, "tab-indent"),
+        (11, "broken-link"),
+        (14, "unknown-key"),
+    ]

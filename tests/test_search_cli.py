@@ -85,7 +85,7 @@ def test_search_json_matches_the_api_shape(index_dir: Path) -> None:
     result = run("search", "DCM 0042", "--json", "--index", index_dir)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "normalised", "results"}
+    assert set(data) == {"query", "normalised", "ambiguous", "results"}
     assert data["normalised"] == "DCM0042"
     first = data["results"][0]
     assert first["matched_code"] == "DCM-0042"

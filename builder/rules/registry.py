@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from builder import parse, yamlsource
+from builder import claims, families, parse, yamlsource
 from builder.problems import Level, Problem, Rule, did_you_mean
 from builder.rules import (
     KnowledgeBaseRule,
@@ -23,7 +23,17 @@ from builder.rules import (
     reachability,
 )
 
-RULE_MODULES = (yamlsource, parse, links, reachability, expert_rules, metadata, knowledge_base)
+RULE_MODULES = (
+    yamlsource,
+    parse,
+    families,
+    claims,
+    links,
+    reachability,
+    expert_rules,
+    metadata,
+    knowledge_base,
+)
 
 RULES: dict[str, Rule] = {rule.id: rule for module in RULE_MODULES for rule in module.RULES}
 
