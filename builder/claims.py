@@ -77,8 +77,8 @@ def _resolve(code: Code, registry: FamilyRegistry) -> Iterator[Problem]:
     if not keys.key:
         yield error(
             code.pos,
-            f'code "{code.code}" has no letters or digits search can use (A-Z, 0-9); '
-            "write it as it appears on screen, e.g. 0xA801 or HL7 204",
+            f'code "{code.code}" cannot be searched for: a code is letters A-Z and digits, '
+            "with spaces or - _ . : / # between them (e.g. 0xA801, HL7 204)",
             EMPTY_CODE,
         )
 

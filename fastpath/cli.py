@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 import click
 
 from fastpath.errors import CommandFailed
-from fastpath.project import DEFAULT_CONFIG, project_settings, tree_paths
+from fastpath.project import DEFAULT_CONFIG, knowledge_base, project_settings, tree_paths
 
 DEFAULT_INDEX_DIR = Path(".fastpath/index")
 DEFAULT_SITE = Path("site")
@@ -96,7 +96,11 @@ def check(
     today: str | None,
     config_file: Path,
 ) -> None:
-    """Check tree files (default: the project's decision_trees/) and print every problem."""
+    """Check tree files (default: the project's decision_trees/) and print every problem.
+
+    Files of the project's knowledge base are checked against all of it (links to other
+    trees, codes claimed elsewhere), and only their own problems are printed.
+    """
     from builder.check import CheckOptions, check_paths
     from builder.yamlsource import DEFAULT_MAX_BYTES
 
@@ -104,7 +108,9 @@ def check(
     options = CheckOptions(
         max_bytes or DEFAULT_MAX_BYTES, max_review_age, _today(today), settings.rule_levels
     )
-    result = check_paths(tree_paths(paths, settings), options)
+    result = check_paths(
+        tree_paths(paths, settings), options, knowledge_base(paths, settings.trees_dir)
+    )
     for problem in result.problems:
         click.echo(problem.format_github() if fmt == "github" else problem.format_text())
     errors, warnings = len(result.errors), len(result.warnings)

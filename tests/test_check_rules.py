@@ -55,6 +55,11 @@ RULES = {
     "stale-review",
     "duplicate-tree-id",
     "duplicate-code",
+    # code families (builder/families.py, builder/claims.py)
+    "invalid-family",
+    "unknown-family",
+    "family-undecided",
+    "empty-code",
 }
 
 Expected = list[tuple[int, int, str]] | list[tuple[str, int, int, str]]
@@ -117,6 +122,14 @@ EXPECTED: dict[str, Expected] = {
     "stale-review": [(6, 11, "stale-review")],
     "duplicate-tree-id": [("b/duplicate-tree-id.yaml", 1, 5, "duplicate-tree-id")],
     "duplicate-code": [("storage-full.yaml", 14, 15, "duplicate-code")],
+    "invalid-family": [
+        ("families.yaml", 4, 11, "invalid-family"),  # base: hexadecimal
+        ("families.yaml", 6, 3, "invalid-family"),  # prefix rdp of two families
+        ("families.yaml", 10, 20, "invalid-family"),  # unique_within: everywhere
+    ],
+    "unknown-family": [("unknown-family.yaml", 13, 17, "unknown-family")],  # dicom-statuss
+    "family-undecided": [("family-undecided.yaml", 12, 15, "family-undecided")],  # 0xA700
+    "empty-code": [(12, 15, "empty-code")],  # "Fehler Ä-1"
 }
 
 # The problems above that are warnings, not errors.

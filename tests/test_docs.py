@@ -64,3 +64,12 @@ def test_reference_keys_and_required_flags_match_the_schema() -> None:
 def test_home_page_links_both_guides() -> None:
     home = (DOCS / "index.md").read_text(encoding="utf-8")
     assert "(support.md)" in home and "(authoring.md)" in home
+
+
+def test_the_rules_table_is_fastpath_rules_markdown() -> None:
+    from click.testing import CliRunner
+
+    from fastpath.cli import main
+
+    table = CliRunner().invoke(main, ["rules", "--markdown"]).output
+    assert table.strip() in (DOCS / "authoring.md").read_text(encoding="utf-8")
