@@ -10,7 +10,9 @@ from functools import lru_cache
 import jinja2
 
 from builder.claims import claimed_codes
+from builder.codes import prefix_table
 from builder.expert import expert_path
+from builder.families import families_in
 from builder.flowchart import flowchart, flowchart_ids
 from builder.markdown_text import render_inline, render_markdown
 from builder.model import Kind, Node, Tree, is_tree_link, tree_link_id
@@ -208,10 +210,13 @@ class CodeRow:
     step_label: str
     family: str
     system: str
+    family_id: str = ""
+    hex: bool = False
 
 
 def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRow]:
     """Every claimed code with the step that handles it, by family, system and code."""
+    claims = claimed_codes(trees, directory_urls)
     rows = [
         CodeRow(
             c.code.key,
@@ -223,8 +228,10 @@ def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRo
             c.step_label,
             c.family_label or "Other codes",
             c.tree.system,
+            c.code.family,
+            c.code.hex,
         )
-        for c in claimed_codes(trees, directory_urls)
+        for c in claims
     ]
     return sorted(rows, key=lambda r: (r.family.casefold(), r.system, r.key, r.url))
 
@@ -242,8 +249,12 @@ CODES_PAGE = "codes.md"
 def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
     """The index of every error code by family and system, linking to the step that handles it."""
     here = page_url(CODES_PAGE, directory_urls)
+    trees = list(trees)
     groups: dict[tuple[str, str], list[CodeRow]] = {}
     rows = code_rows(trees, directory_urls)
+    families = families_in(c.family_ref for t in trees for c, _ in t.all_codes())
+    # The filter box reads `HL7 204` as search does, offline: it needs the typed prefixes.
+    prefixes = json.dumps([list(p) for p in prefix_table((f.id, f.prefixes) for f in families)])
     for r in rows:
         groups.setdefault((r.family, r.system), []).append(
             replace(r, url=relative_url(here, r.url))
@@ -253,6 +264,7 @@ def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
         .get_template("codes_page.md.j2")
         .render(
             count=len(rows),
+            prefixes=prefixes,
             groups=[CodeGroup(f, s, g) for (f, s), g in groups.items()],
             home_url=relative_url(here, ""),
         )

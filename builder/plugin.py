@@ -40,7 +40,7 @@ from builder.urls import relative_url, tree_page_path
 log = logging.getLogger("mkdocs.plugins.fastpath")
 
 ASSET_DIR = "assets/fastpath"
-SCRIPTS = ("vendor/mermaid.min.js", "fastpath.js", "home.js")
+SCRIPTS = ("vendor/mermaid.min.js", "fastpath.js", "codereader.js", "home.js", "codes-index.js")
 STYLES = ("fastpath.css",)
 LICENSES = ("vendor/mermaid.LICENSE", "vendor/iframe-worker.LICENSE")
 # The theme's offline plugin would load this search-worker shim from a CDN; ship it instead.
