@@ -160,3 +160,20 @@ def test_no_column_of_the_codes_page_is_cut_off(
     assert page.evaluate("document.documentElement.scrollWidth") <= right
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"codes-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("query", ["A801", "0xA801"])
+def test_the_theme_search_gives_the_step_that_claims_a_code_first(
+    page: Any, codes_site: Site, query: str
+) -> None:
+    page.goto(codes_site.url + "index.html")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    search = page.locator("input.md-search__input")
+    search.press_sequentially(query)
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_contain_text("Check the destination")
+    expect(first).to_contain_text("Refused: Move Destination unknown")
+    links = [a.get_attribute("href") for a in first.locator("a").all()]
+    assert any("retrieve-failed" in link and link.endswith("#step-destination") for link in links)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"theme-search-{query}.png"))
