@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.check import TREE_SUFFIXES, CheckOptions, check_trees, find_tree_files, load_tree
+from builder.check import (
+    TREE_SUFFIXES,
+    CheckOptions,
+    check_trees,
+    display_path,
+    find_families,
+    find_tree_files,
+    load_tree,
+)
+from builder.families import EMPTY_REGISTRY, load_families
 from builder.model import Tree, is_tree_link, tree_link_id
 from builder.problems import Level, Problem
 
@@ -22,7 +31,12 @@ def load_preview(
         for p in find_tree_files([trees_dir])
         if p.suffix in TREE_SUFFIXES and p.resolve() != tree_file.resolve()
     }
-    tree, problems = load_tree(tree_file, options.max_bytes)
+    # The registry's own problems belong to the knowledge base's check, not to this tree.
+    found = find_families([trees_dir])
+    registry = (
+        load_families(found, display_path(found), options.max_bytes)[0] if found else EMPTY_REGISTRY
+    )
+    tree, problems = load_tree(tree_file, options.max_bytes, registry)
     if tree is None:
         return None, [], sorted(problems)
     problems += check_trees([tree], options, extra_tree_ids=others)
@@ -32,7 +46,7 @@ def load_preview(
     }
     for target in sorted(targets):
         if target in others:
-            other, _ = load_tree(others[target], options.max_bytes)
+            other, _ = load_tree(others[target], options.max_bytes, registry)
             if other is not None:
                 linked.append(other)
     if any(p.level is Level.ERROR for p in problems):

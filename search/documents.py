@@ -195,8 +195,13 @@ def _join(lines: Iterable[str]) -> str:
     return " ".join(plain_text(line) for line in lines if line)
 
 
-def tree_document(tree: Tree, directory_urls: bool = True) -> SearchDocument:
+def tree_document(
+    tree: Tree,
+    directory_urls: bool = True,
+    claims: dict[tuple[bool, str], tuple[CodeClaim, ...]] | None = None,
+) -> SearchDocument:
     """The document of a whole tree: its codes land on the start step."""
+    claims = claims if claims is not None else _claims(tree, directory_urls)
     lines = [tree.summary, *_code_lines(tree.codes)]
     for node in tree.nodes.values():
         lines.extend(_node_lines(node))
@@ -211,7 +216,7 @@ def tree_document(tree: Tree, directory_urls: bool = True) -> SearchDocument:
         symptoms=tuple(plain_text(s) for s in tree.symptoms),
         text=_join(lines),
         url=tree_url(tree, directory_urls),
-        codes=_claims(tree, directory_urls).get((True, tree.start), ()),
+        codes=claims.get((True, tree.start), ()),
     )
 
 
@@ -248,8 +253,8 @@ def documents_from_trees(
     """
     documents: list[SearchDocument] = []
     for tree in sorted(trees, key=lambda t: t.id):
-        documents.append(tree_document(tree, directory_urls))
         claims = _claims(tree, directory_urls)
+        documents.append(tree_document(tree, directory_urls, claims))
         documents.extend(
             step_document(tree, node, directory_urls, claims.get((False, node.id), ()))
             for node in tree.nodes.values()
