@@ -190,9 +190,9 @@ def check_trees(
 
 
 def _load_registry(
-    paths: list[Path], options: CheckOptions, registry_file: Path | None
+    paths: list[Path], options: CheckOptions
 ) -> tuple[FamilyRegistry, list[Problem]]:
-    found = registry_file or find_families(paths)
+    found = find_families(paths)
     if found is None:
         return EMPTY_REGISTRY, []
     return load_families(found, display_path(found), options.max_bytes)
@@ -211,14 +211,15 @@ def check_paths(
     """
     options = options or CheckOptions()
     paths = list(paths)
+    registry_file = next((p for p in paths if p.is_file() and p.name == FAMILIES_FILE), None)
+    if registry_file is not None:
+        # Every claim depends on the families: a changed registry is checked with all trees.
+        paths = [p for p in paths if p != registry_file] + [registry_file.parent]
     named = [p for p in paths if not p.is_dir()]
-    registry_file = next((p for p in named if p.name == FAMILIES_FILE), None)
-    named = [p for p in named if p.name != FAMILIES_FILE]
-    registry, problems = _load_registry(paths, options, registry_file)
-    if registry_file is None and named and not any(p.is_dir() for p in paths):
+    registry, problems = _load_registry(paths, options)
+    if not any(p.is_dir() for p in paths):
         problems = []  # the registry is context here; its own problems are not asked for
-    files = find_tree_files(paths if named or not registry_file else [])
-    files = [p for p in files if p.name != FAMILIES_FILE]
+    files = find_tree_files(paths)
     root = knowledge_base or (Path(registry.path).parent if registry.path else None)
     context_files: list[Path] = []
     if named and root is not None and root.is_dir():
@@ -236,4 +237,4 @@ def check_paths(
         if tree is not None:
             context.append(tree)
     problems.extend(check_trees(trees, options, context=context))
-    return CheckResult(trees, sorted(set(problems)), len(files) + (1 if registry_file else 0))
+    return CheckResult(trees, sorted(set(problems)), len(files))

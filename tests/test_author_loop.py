@@ -81,3 +81,16 @@ def test_a_device_code_twice_in_one_system_is_an_error(tmp_path: Path) -> None:
     (problem,) = check_paths([tmp_path]).problems
     assert (problem.rule, problem.level.value) == ("duplicate-code", "error")
     assert 'code "Code 43" of family device-manager' in problem.message
+
+
+def test_a_changed_registry_is_checked_with_every_tree(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(REPO / KB, tmp_path / "kb")
+    families = tmp_path / "kb" / "families.yaml"
+    families.write_text(families.read_text("utf-8").replace("prefixes: [Code]", "prefixes: []"))
+    result = check_paths([families])
+    undecided = sorted(
+        Path(p.pos.path).name for p in result.problems if p.rule == "family-undecided"
+    )
+    assert undecided == ["microphone-missing.yaml", "monitor-black.yaml"]
