@@ -26,8 +26,8 @@ from builder.yamlsource import (
 )
 
 TREE_SUFFIXES = (".yaml", ".yml")
-# Files at the top of the knowledge base that are registries, not trees (trees live in
-# <system>/ folders): code families, teams and their contacts, outage notices.
+# Files of a knowledge base that are registries, not trees (trees live in <system>/
+# folders): code families, teams and their contacts, outage notices.
 REGISTRY_FILES = frozenset({"families.yaml", "contacts.yaml", "notices.yaml"})
 
 
@@ -63,9 +63,7 @@ def find_tree_files(paths: Iterable[Path]) -> list[Path]:
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.suffix in TREE_SUFFIXES
-                and p.is_file()
-                and not (p.parent == path and p.name in REGISTRY_FILES)
+                if p.suffix in TREE_SUFFIXES and p.is_file() and p.name not in REGISTRY_FILES
             )
         else:
             found.append(path)
@@ -189,13 +187,24 @@ def check_trees(
     return apply_levels(problems, options.rule_levels)
 
 
-def _load_registry(
-    paths: list[Path], options: CheckOptions
-) -> tuple[FamilyRegistry, list[Problem]]:
-    found = find_families(paths)
-    if found is None:
-        return EMPTY_REGISTRY, []
-    return load_families(found, display_path(found), options.max_bytes)
+class _Registries:
+    """The families.yaml each file is read with (the nearest above it), each loaded once."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.loaded: dict[Path, tuple[FamilyRegistry, list[Problem]]] = {}
+
+    def of(self, path: Path) -> FamilyRegistry:
+        found = find_families([path])
+        if found is None:
+            return EMPTY_REGISTRY
+        key = found.resolve()
+        if key not in self.loaded:
+            self.loaded[key] = load_families(found, display_path(found), self.max_bytes)
+        return self.loaded[key][0]
+
+    def problems(self) -> list[Problem]:
+        return [p for _, found in self.loaded.values() for p in found]
 
 
 def check_paths(
@@ -216,25 +225,31 @@ def check_paths(
         # Every claim depends on the families: a changed registry is checked with all trees.
         paths = [p for p in paths if p != registry_file] + [registry_file.parent]
     named = [p for p in paths if not p.is_dir()]
-    registry, problems = _load_registry(paths, options)
-    if not any(p.is_dir() for p in paths):
-        problems = []  # the registry is context here; its own problems are not asked for
+    registries = _Registries(options.max_bytes)
     files = find_tree_files(paths)
-    root = knowledge_base or (Path(registry.path).parent if registry.path else None)
+    problems: list[Problem] = []
+    first = registries.of(named[0]) if named else EMPTY_REGISTRY
+    root = knowledge_base or (Path(first.path).parent if first.path else None)
     context_files: list[Path] = []
     if named and root is not None and root.is_dir():
         chosen = {p.resolve() for p in files}
         context_files = [p for p in find_tree_files([root]) if p.resolve() not in chosen]
     trees: list[Tree] = []
     for path in files:
-        tree, found = load_tree(path, options.max_bytes, registry)
+        tree, found = load_tree(path, options.max_bytes, registries.of(path))
         problems.extend(found)
         if tree is not None:
             trees.append(tree)
     context: list[Tree] = []
     for path in context_files:
-        tree, _ = load_tree(path, options.max_bytes, registry)
+        tree, _ = load_tree(path, options.max_bytes, registries.of(path))
         if tree is not None:
             context.append(tree)
     problems.extend(check_trees(trees, options, context=context))
+    folders = [p for p in paths if p.is_dir()]
+    if folders:
+        # Named files alone are checked against their registry, not the registry itself.
+        for registry_file in sorted(f for folder in folders for f in folder.rglob(FAMILIES_FILE)):
+            registries.of(registry_file.parent)
+        problems.extend(registries.problems())
     return CheckResult(trees, sorted(set(problems)), len(files))
