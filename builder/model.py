@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -61,15 +60,6 @@ class Family:
     ranges: bool = False  # claims may name status ranges such as A7xx (DICOM)
     unique_within: Scope = Scope.KNOWLEDGE_BASE
     pos: Pos | None = field(default=None, compare=False)
-
-    def to_json(self) -> dict[str, Any]:
-        """What the offline reader and the search index need to know of the family."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "base": self.base.value,
-            "prefixes": list(self.prefixes),
-        }
 
 
 @dataclass(slots=True)
