@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import percentile
-from builder.codes import code_keys, normalise_code
+from builder.codes import normalise_code
 from builder.model import Tree
 from search.documents import SearchDocument, documents_from_trees
 from search.service import search_index
@@ -70,7 +70,7 @@ class SQLiteSearch:
         )
         for doc in documents:
             for claim in doc.codes:
-                key, alternates = code_keys(claim.code)
+                key, alternates = claim.key, claim.alternates  # as the loader set them
                 rows = [(key, 0), *((alt, 1) for alt in alternates)]
                 self.db.executemany(
                     "INSERT INTO codes VALUES (?, ?, ?, ?, ?)",

@@ -33,15 +33,58 @@ class Kind(StrEnum):
 TREE_LINK_PREFIX = "tree:"
 
 
+class Base(StrEnum):
+    """How a family writes its numbers: hex codes may be typed with `0x` or an `h` suffix."""
+
+    HEX = "hex"
+    DECIMAL = "decimal"
+
+
+class Scope(StrEnum):
+    """Where a code of the family must be claimed only once."""
+
+    KNOWLEDGE_BASE = "knowledge-base"
+    # A Device Manager code means something different for each kind of device: each system
+    # (monitors, dictation) may claim `Code 43` once, and search offers the choice.
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """One family of codes, as declared in families.yaml."""
+
+    id: str
+    name: str
+    base: Base = Base.DECIMAL
+    prefixes: tuple[str, ...] = ()
+    ranges: bool = False  # claims may name status ranges such as A7xx (DICOM)
+    unique_within: Scope = Scope.KNOWLEDGE_BASE
+    pos: Pos | None = field(default=None, compare=False)
+
+
 @dataclass(slots=True)
 class Code:
-    """An error code a tree or step claims, with its official meaning."""
+    """An error code a tree or step claims, with its official meaning.
+
+    `family` is the id as written or inferred from a typed prefix; the loader fills in the
+    family itself and the keys the code is found by (`builder.codes.claim_keys`), once.
+    """
 
     code: str
     message: str
     pos: Pos
     source: str = ""
     family: str = ""
+    family_pos: Pos | None = None
+    family_ref: Family | None = None
+    key: str = ""
+    alternates: tuple[str, ...] = ()
+    hex: bool = False
+
+    @property
+    def family_name(self) -> str:
+        """The family's display name, or '' when the code has none."""
+        return self.family_ref.name if self.family_ref else ""
 
 
 @dataclass(slots=True)

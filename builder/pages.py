@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import jinja2
 
-from builder.codes import normalise_code
+from builder.claims import claimed_codes
+from builder.codes import prefix_table
 from builder.contact import contact_text
 from builder.contacts import Team
 from builder.expert import expert_path
+from builder.families import families_in
 from builder.flowchart import flowchart, flowchart_ids
 from builder.markdown_text import render_inline, render_markdown
 from builder.model import Kind, Node, Tree, is_tree_link, tree_link_id
@@ -24,7 +26,6 @@ from builder.urls import (
     page_url,
     relative_url,
     step_anchor,
-    step_url,
     system_slug,
     tree_url,
 )
@@ -45,7 +46,7 @@ def _templates() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(anchor=step_anchor, heading=_heading, code_key=normalise_code)
+    env.globals.update(anchor=step_anchor, heading=_heading)
     return env
 
 
@@ -115,19 +116,13 @@ BODY_END = "<!-- /fastpath:tree-body -->"
 
 def tree_page(tree: Tree) -> str:
     """The Markdown MkDocs builds for a tree: title, and a digest where the tree will go."""
-    codes = []
-    for code, _ in tree.all_codes():
-        codes.append(code.code)
-        key = normalise_code(code.code)
-        if key and key != code.code:
-            codes.append(key)  # so the theme's search finds "A801" as well as "0xA801"
     return (
         _templates()
         .get_template("tree_page.md.j2")
         .render(
             tree=tree,
             page_title=plain_title(tree.title),
-            codes=codes,
+            tree_codes=tree.codes,
             nodes=list(tree.nodes.values()),
             body_start=BODY_START,
             body_end=BODY_END,
@@ -153,7 +148,7 @@ def tree_body(tree: Tree, site: SiteContext) -> str:
             source_path=tree.path,
             version=tree_version(tree),
             summary_html=render_markdown(tree.summary),
-            codes_line=[c.code for c in tree.codes],
+            codes_line=tree.codes,
             ordered_nodes=[tree.nodes[node_id] for node_id in step_order(tree)],
             numbers=numbers,
             nodes=tree.nodes,
@@ -234,49 +229,66 @@ class CodeRow:
     url: str
     tree_title: str
     step_label: str
+    family: str
+    system: str
+    family_id: str = ""
+    hex: bool = False
 
 
 def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRow]:
-    """Every claimed code with the step that handles it, in code order."""
-    rows = []
-    for tree in trees:
-        for code, node_id in tree.all_codes():
-            rows.append(
-                CodeRow(
-                    normalise_code(code.code) or code.code,
-                    code.code,
-                    code.message,
-                    code.source,
-                    step_url(tree, node_id, code.code, directory_urls),
-                    tree.title,
-                    tree.nodes[node_id].label,
-                )
-            )
-    return sorted(rows, key=lambda r: (r.key, r.url))
+    """Every claimed code with the step that handles it, by family, system and code."""
+    claims = claimed_codes(trees, directory_urls)
+    rows = [
+        CodeRow(
+            c.code.key,
+            c.code.code,
+            c.code.message,
+            c.code.source,
+            c.url,
+            c.tree.title,
+            c.step_label,
+            c.family_label or "Other codes",
+            c.tree.system,
+            c.code.family,
+            c.code.hex,
+        )
+        for c in claims
+    ]
+    return sorted(rows, key=lambda r: (r.family.casefold(), r.system, r.key, r.url))
+
+
+@dataclass(frozen=True, slots=True)
+class CodeGroup:
+    family: str
+    system: str
+    rows: list[CodeRow]
 
 
 CODES_PAGE = "codes.md"
 
 
 def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
-    """The index of every error code, linking to the step that handles it."""
+    """The index of every error code by family and system, linking to the step that handles it."""
     here = page_url(CODES_PAGE, directory_urls)
-    rows = [
-        CodeRow(
-            r.key,
-            r.code,
-            r.message,
-            r.source,
-            relative_url(here, r.url),
-            r.tree_title,
-            r.step_label,
+    trees = list(trees)
+    groups: dict[tuple[str, str], list[CodeRow]] = {}
+    rows = code_rows(trees, directory_urls)
+    families = families_in(c.family_ref for t in trees for c, _ in t.all_codes())
+    # The filter box reads `HL7 204` as search does, offline: it needs the typed prefixes.
+    prefixes = json.dumps([list(p) for p in prefix_table((f.id, f.prefixes) for f in families)])
+    for r in rows:
+        groups.setdefault((r.family, r.system), []).append(
+            replace(r, url=relative_url(here, r.url))
         )
-        for r in code_rows(trees, directory_urls)
-    ]
     return (
         _templates()
         .get_template("codes_page.md.j2")
-        .render(rows=rows, home_url=relative_url(here, ""))
+        .render(
+            count=len(rows),
+            prefixes=prefixes,
+            groups=[CodeGroup(f, s, g) for (f, s), g in groups.items()],
+            home_url=relative_url(here, ""),
+        )
     )
 
 

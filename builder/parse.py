@@ -93,6 +93,22 @@ class FieldReader:
     def report(self, mark: Mark, message: str, rule: Rule) -> None:
         self.problems.append(error(self.pos(mark), message, rule))
 
+    def check_duplicates(self, ymap: YMap, what: str) -> None:
+        """Report keys written twice in a mapping of ids (nodes, families)."""
+        for dup in ymap.duplicates:
+            self.report(
+                dup.mark, f'duplicate {what} "{dup.value}"; each needs its own id', DUPLICATE_NODE
+            )
+
+    def check_id(self, key: YScalar, what: str) -> None:
+        """Report an id that is not lower-case letters, digits and hyphens."""
+        if not re.match(ID_PATTERN, key.value):
+            self.report(
+                key.mark,
+                f'{what} "{key.value}" must be lower-case letters, digits and hyphens',
+                INVALID_ID,
+            )
+
     def fields(
         self,
         ymap: YMap,
@@ -216,6 +232,7 @@ class FieldReader:
                         self.pos(found["code"][1].mark),
                         values.get("source") or "",
                         values.get("family") or "",
+                        self.pos(found["family"][1].mark) if "family" in found else None,
                     )
                 )
         return out

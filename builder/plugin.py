@@ -44,9 +44,9 @@ from builder.urls import relative_url, tree_page_path
 log = logging.getLogger("mkdocs.plugins.fastpath")
 
 ASSET_DIR = "assets/fastpath"
-# feedback.js comes before the scripts whose events it listens to; notices.js after home.js,
-# whose code normaliser it uses.
-SCRIPTS = ("feedback.js", "fastpath.js", "home.js", "notices.js")
+# feedback.js comes before the scripts whose events it listens to; notices.js after home.js
+# (and codereader.js), whose code reader it uses.
+SCRIPTS = ("feedback.js", "fastpath.js", "codereader.js", "home.js", "notices.js", "codes-index.js")
 STYLES = ("fastpath.css", "feedback.css")
 # Loaded by fastpath.js only when the support view draws a chart: the pages a radiologist
 # opens carry no diagram library.

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.check import TREE_SUFFIXES, CheckOptions, check_trees, find_tree_files, load_tree
+from builder.check import (
+    TREE_SUFFIXES,
+    CheckOptions,
+    check_trees,
+    find_families,
+    find_tree_files,
+    load_tree,
+)
 from builder.contacts import (
     CONTACTS_FILE,
     Contacts,
@@ -17,6 +24,7 @@ from builder.contacts import (
     find_contacts_file,
     load_contacts,
 )
+from builder.families import EMPTY_REGISTRY, load_families
 from builder.model import Tree, is_tree_link, tree_link_id
 from builder.problems import Level, Problem
 from builder.sourcefile import display_path
@@ -44,19 +52,26 @@ def load_preview(tree_file: Path, trees_dir: Path, options: CheckOptions) -> Pre
     # Loaded as for one tree: the other trees' escalations are not read, so no team is
     # reported unused.
     contacts, problems = load_contacts(found) if found else (None, [])
-    tree, tree_problems = load_tree(tree_file, options.max_bytes)
+    # The families registry's own problems belong to the knowledge base's check, not here.
+    families_file = find_families([trees_dir])
+    registry = (
+        load_families(families_file, display_path(families_file), options.max_bytes)[0]
+        if families_file
+        else EMPTY_REGISTRY
+    )
+    tree, tree_problems = load_tree(tree_file, options.max_bytes, registry)
     problems += tree_problems
     if tree is None:
         return Preview(None, [], sorted(problems), contacts)
     where = display_path(found or trees_dir / CONTACTS_FILE)
-    problems += check_trees([tree], options, others, [ContactScope([tree], contacts, where)])
+    problems += check_trees([tree], options, others, scopes=[ContactScope([tree], contacts, where)])
     linked: list[Tree] = []
     targets = {
         tree_link_id(t) for n in tree.nodes.values() for t, _ in n.targets if is_tree_link(t)
     }
     for target in sorted(targets):
         if target in others:
-            other, _ = load_tree(others[target], options.max_bytes)
+            other, _ = load_tree(others[target], options.max_bytes, registry)
             if other is not None:
                 linked.append(other)
     if any(p.level is Level.ERROR for p in problems):

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import click
 
 from fastpath.errors import CommandFailed
-from fastpath.project import DEFAULT_CONFIG, project_settings, tree_paths
+from fastpath.project import DEFAULT_CONFIG, knowledge_base, project_settings, tree_paths
 from search.feedback.options import events_db_option, feedback_options, trees_dir_option
 
 DEFAULT_INDEX_DIR = Path(".fastpath/index")
@@ -98,7 +98,11 @@ def check(
     today: str | None,
     config_file: Path,
 ) -> None:
-    """Check tree files (default: the project's decision_trees/) and print every problem."""
+    """Check tree files (default: the project's decision_trees/) and print every problem.
+
+    Files of the project's knowledge base are checked against all of it (links to other
+    trees, codes claimed elsewhere), and only their own problems are printed.
+    """
     from builder.check import CheckOptions, check_paths
     from builder.problems import Problem
     from builder.report import report_lines
@@ -108,7 +112,9 @@ def check(
     options = CheckOptions(
         max_bytes or DEFAULT_MAX_BYTES, max_review_age, _today(today), settings.rule_levels
     )
-    result = check_paths(tree_paths(paths, settings), options)
+    result = check_paths(
+        tree_paths(paths, settings), options, knowledge_base(paths, settings.trees_dir)
+    )
     formatter = Problem.format_github if fmt == "github" else Problem.format_text
     for line in report_lines(result.problems, formatter):
         click.echo(line)

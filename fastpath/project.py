@@ -73,6 +73,14 @@ def project_settings(config_file: Path = DEFAULT_CONFIG) -> ProjectSettings:
     )
 
 
+def knowledge_base(paths: tuple[Path, ...], trees_dir: Path) -> Path | None:
+    """The project's trees folder when every path named is a file inside it, else None."""
+    if not paths or not trees_dir.is_dir() or any(p.is_dir() for p in paths):
+        return None
+    root = trees_dir.resolve()
+    return trees_dir if all(p.resolve().is_relative_to(root) for p in paths) else None
+
+
 def tree_paths(paths: tuple[Path, ...], settings: ProjectSettings) -> tuple[Path, ...]:
     """The paths given, or the project's trees folder; a usage error when there is neither."""
     if paths:

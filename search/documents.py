@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from builder.codes import code_keys
+from builder.claims import ClaimedCode, claims_of
+from builder.codes import PrefixTable, prefix_table
+from builder.families import families_in
 from builder.model import Code, Node, Tree
 from builder.urls import step_url, system_slug, tree_url
 
@@ -26,7 +28,11 @@ class DocumentKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class CodeClaim:
-    """An error code as its author wrote it, the keys it is found by, and where it leads."""
+    """An error code as its author wrote it, the keys it is found by, and where it leads.
+
+    `family` and `hex` say which typed forms mean it (`HL7 204` is not Remote Desktop
+    `0x204`); `step_title` is the step it opens, as the user reads it.
+    """
 
     code: str
     message: str
@@ -34,6 +40,10 @@ class CodeClaim:
     alternates: tuple[str, ...]
     step: str
     url: str
+    family: str = ""
+    family_name: str = ""
+    hex: bool = False
+    step_title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +53,10 @@ class CodeClaim:
             "alternates": list(self.alternates),
             "step": self.step,
             "url": self.url,
+            "family": self.family,
+            "family_name": self.family_name,
+            "hex": self.hex,
+            "step_title": self.step_title,
         }
 
     @classmethod
@@ -54,6 +68,27 @@ class CodeClaim:
             tuple(str(a) for a in data["alternates"]),
             str(data["step"]),
             str(data["url"]),
+            str(data.get("family", "")),
+            str(data.get("family_name", "")),
+            bool(data.get("hex", False)),
+            str(data.get("step_title", "")),
+        )
+
+    @classmethod
+    def from_claim(cls, claim: ClaimedCode) -> CodeClaim:
+        """The index's copy of a claim, keys as the loader settled them."""
+        code = claim.code
+        return cls(
+            code.code,
+            code.message,
+            code.key,
+            code.alternates,
+            claim.node_id,
+            claim.url,
+            code.family,
+            claim.family_label,
+            code.hex,
+            plain_text(claim.step_label),
         )
 
 
@@ -123,23 +158,20 @@ def plain_text(markdown: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _claims(
-    tree: Tree, codes: Iterable[Code], node_id: str, directory_urls: bool
-) -> tuple[CodeClaim, ...]:
-    claims = []
-    for code in codes:
-        key, alternates = code_keys(code.code)
-        claims.append(
-            CodeClaim(
-                code.code,
-                code.message,
-                key,
-                tuple(alternates),
-                node_id,
-                step_url(tree, node_id, code.code, directory_urls),
-            )
+def _claims(tree: Tree, directory_urls: bool) -> dict[tuple[bool, str], tuple[CodeClaim, ...]]:
+    """The tree's claims by (tree-level, node id): tree-level claims go in the tree document."""
+    grouped: dict[tuple[bool, str], list[CodeClaim]] = {}
+    for claim in claims_of(tree, directory_urls):
+        grouped.setdefault((claim.tree_level, claim.node_id), []).append(
+            CodeClaim.from_claim(claim)
         )
-    return tuple(claims)
+    return {place: tuple(claims) for place, claims in grouped.items()}
+
+
+def code_prefixes(trees: Iterable[Tree]) -> PrefixTable:
+    """The typed prefixes of the families the trees' codes belong to (for reading queries)."""
+    families = families_in(code.family_ref for t in trees for code, _ in t.all_codes())
+    return prefix_table((f.id, f.prefixes) for f in families)
 
 
 def _code_lines(codes: Iterable[Code]) -> list[str]:
@@ -163,8 +195,13 @@ def _join(lines: Iterable[str]) -> str:
     return " ".join(plain_text(line) for line in lines if line)
 
 
-def tree_document(tree: Tree, directory_urls: bool = True) -> SearchDocument:
+def tree_document(
+    tree: Tree,
+    directory_urls: bool = True,
+    claims: dict[tuple[bool, str], tuple[CodeClaim, ...]] | None = None,
+) -> SearchDocument:
     """The document of a whole tree: its codes land on the start step."""
+    claims = claims if claims is not None else _claims(tree, directory_urls)
     lines = [tree.summary, *_code_lines(tree.codes)]
     for node in tree.nodes.values():
         lines.extend(_node_lines(node))
@@ -179,11 +216,16 @@ def tree_document(tree: Tree, directory_urls: bool = True) -> SearchDocument:
         symptoms=tuple(plain_text(s) for s in tree.symptoms),
         text=_join(lines),
         url=tree_url(tree, directory_urls),
-        codes=_claims(tree, tree.codes, tree.start, directory_urls),
+        codes=claims.get((True, tree.start), ()),
     )
 
 
-def step_document(tree: Tree, node: Node, directory_urls: bool = True) -> SearchDocument:
+def step_document(
+    tree: Tree,
+    node: Node,
+    directory_urls: bool = True,
+    claims: tuple[CodeClaim, ...] | None = None,
+) -> SearchDocument:
     """The document of one step that claims codes: a search hit opens the tree there."""
     return SearchDocument(
         doc_id=f"{tree.id}#{node.id}",
@@ -196,7 +238,9 @@ def step_document(tree: Tree, node: Node, directory_urls: bool = True) -> Search
         symptoms=(),
         text=_join(_node_lines(node)),
         url=step_url(tree, node.id, directory_urls=directory_urls),
-        codes=_claims(tree, node.codes, node.id, directory_urls),
+        codes=claims
+        if claims is not None
+        else _claims(tree, directory_urls).get((False, node.id), ()),
     )
 
 
@@ -209,8 +253,11 @@ def documents_from_trees(
     """
     documents: list[SearchDocument] = []
     for tree in sorted(trees, key=lambda t: t.id):
-        documents.append(tree_document(tree, directory_urls))
+        claims = _claims(tree, directory_urls)
+        documents.append(tree_document(tree, directory_urls, claims))
         documents.extend(
-            step_document(tree, node, directory_urls) for node in tree.nodes.values() if node.codes
+            step_document(tree, node, directory_urls, claims.get((False, node.id), ()))
+            for node in tree.nodes.values()
+            if node.codes
         )
     return documents

@@ -11,7 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from builder.codes import family_keys, normalise_code
+from builder.codes import PrefixTable, Reading, range_keys, read_code
 
 MAX_QUERY_LENGTH = 256
 MAX_WORDS = 32
@@ -29,11 +29,16 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CodeCandidate:
-    """A code key the query may mean, and the span of the query it was read from."""
+    """A code the query may mean (a reading of part of it), and the span it was read from."""
 
-    key: str
+    reading: Reading
     start: int
     end: int
+    ranged: bool = False  # a status range the code falls in (A7xx), not the code itself
+
+    @property
+    def key(self) -> str:
+        return self.reading.key
 
     def within(self, other: CodeCandidate) -> bool:
         """True when this candidate was read from inside the other's span."""
@@ -51,7 +56,8 @@ class QueryPlan:
 
     @property
     def code_keys(self) -> tuple[str, ...]:
-        return tuple(c.key for c in self.codes)
+        """Each key the candidates look for, once."""
+        return tuple(dict.fromkeys(c.key for c in self.codes))
 
     @property
     def looks_like_code(self) -> bool:
@@ -78,11 +84,11 @@ def _is_code_candidate(chunk: str) -> bool:
     return bool(_DIGIT.search(chunk)) or "_" in chunk
 
 
-def code_candidates(text: str) -> list[CodeCandidate]:
-    """Code keys the query may mean, longest span first, each key once.
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """The parts of a query that may be a code, longest first.
 
     The whole query (`DCM 0042`), adjacent chunks together (`see DCM 0042 now` ->
-    `DCM0042`), each chunk (`error 0xA801` -> `0xA801`), and the parts of joined chunks
+    `DCM 0042`), each chunk (`error 0xA801` -> `0xA801`), and the parts of joined chunks
     (`error:0xA801` -> `0xA801`). Parts of a longer query count only if they look like a
     code (a digit or `_`), so `images black` is not read as codes.
     """
@@ -99,22 +105,33 @@ def code_candidates(text: str) -> list[CodeCandidate]:
         if len(parts) > 1:
             spans.extend(parts)
     spans.sort(key=lambda span: span[0] - span[1])  # longest first; stable otherwise
+    whole = (0, len(text))
+    return [
+        span
+        for span in dict.fromkeys(spans)
+        if span == whole or _is_code_candidate(text[span[0] : span[1]])
+    ]
+
+
+def code_candidates(text: str, prefixes: PrefixTable = ()) -> list[CodeCandidate]:
+    """What codes the query may mean: each span's readings, longest span first, each once.
+
+    A family prefix narrows a reading to its family (`HL7 204`); `0x` or an `h` suffix to hex
+    codes. Status ranges (`A7xx`) come after every code the query names exactly.
+    """
     found: list[CodeCandidate] = []
-    keys: set[str] = set()
-    for start, end in spans:
-        piece = text[start:end]
-        if (start, end) != (0, len(text)) and not _is_code_candidate(piece):
-            continue
-        key = normalise_code(piece)
-        if key and key not in keys:
-            keys.add(key)
-            found.append(CodeCandidate(key, start, end))
-    # Status ranges (`A7xx`) rank after every code the query names exactly.
+    seen: set[Reading] = set()
+    for start, end in code_spans(text):
+        for reading in read_code(text[start:end], prefixes):
+            if reading not in seen:
+                seen.add(reading)
+                found.append(CodeCandidate(reading, start, end))
     for candidate in list(found):
-        for family in family_keys(candidate.key):
-            if family not in keys:
-                keys.add(family)
-                found.append(CodeCandidate(family, candidate.start, candidate.end))
+        for key in range_keys(candidate.key):
+            ranged = Reading(key, candidate.reading.family, candidate.reading.hex)
+            if ranged not in seen:
+                seen.add(ranged)
+                found.append(CodeCandidate(ranged, candidate.start, candidate.end, True))
     return found
 
 
@@ -127,14 +144,19 @@ def query_words(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def parse_query(raw: str) -> QueryPlan:
-    """Check a query and read it as code keys and words; QueryError if it cannot be searched."""
+def parse_query(raw: str, prefixes: PrefixTable = ()) -> QueryPlan:
+    """Check a query and read it as codes and words; QueryError if it cannot be searched.
+
+    `prefixes` are the families' typed prefixes (`HL7`, `Code`) of the index searched.
+    """
     text = check_query(raw)
+    codes = tuple(code_candidates(text, prefixes))
+    whole = [c.key for c in codes if (c.start, c.end) == (0, len(text)) and not c.ranged]
     return QueryPlan(
         text=text,
-        codes=tuple(code_candidates(text)),
+        codes=codes,
         words=tuple(query_words(text)),
-        whole_key=normalise_code(text),
+        whole_key=whole[0] if whole else "",
     )
 
 

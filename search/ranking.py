@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from builder.codes import reading_matches
 from search.documents import CodeClaim, SearchDocument
 from search.engine import EngineSearcher, WordMatch
 from search.query import CodeCandidate, QueryPlan
@@ -32,9 +33,27 @@ class SearchHit:
     snippet: str
     score: float
     kind: str
+    exact: bool = False
+    family: str | None = None
+    family_name: str | None = None
+    step_title: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How a code hit is offered as a choice: `204 — HL7 error: meaning — Worklist and RIS`."""
+        if self.matched_code is None:
+            return self.title
+        family = f"{self.family_name}: " if self.family_name else ""
+        meaning = f" — {family}{self.code_message}" if self.code_message else ""
+        return f"{self.matched_code}{meaning} — {self.system}"
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "exact": self.exact,
+            "family": self.family,
+            "family_name": self.family_name,
+            "step_title": self.step_title,
+            "label": self.label,
             "title": self.title,
             "tree": self.tree,
             "tree_title": self.tree_title,
@@ -54,17 +73,24 @@ class SearchResults:
     """The answer to one query.
 
     `normalised` is the canonical code key the query was read as (`0x0000a700` -> `A700`,
-    `error 0xA801` -> `A801`), or None when it was read as words only.
+    `error 0xA801` -> `A801`), or None when it was read as words only. `ambiguous` is true
+    when more than one step claims the code exactly (the same digits in two families, or a
+    Device Manager code in two systems): clients offer the choice instead of jumping.
     """
 
     query: str
     normalised: str | None
     hits: tuple[SearchHit, ...]
 
+    @property
+    def ambiguous(self) -> bool:
+        return sum(hit.exact for hit in self.hits) > 1
+
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "normalised": self.normalised,
+            "ambiguous": self.ambiguous,
             "results": [hit.to_json() for hit in self.hits],
         }
 
@@ -99,9 +125,13 @@ def word_snippet(texts: list[str], words: tuple[str, ...], length: int = SNIPPET
     return _window(first, 0, length)
 
 
-def code_snippet(code: str, message: str) -> str:
-    """The code with its official meaning: `0xA801: Refused: Move Destination unknown`."""
-    return f"{code}: {message}" if message else code
+def code_snippet(code: str, message: str, step_title: str = "") -> str:
+    """The code, its official meaning and the step it opens.
+
+    `0xA801: Refused: Move Destination unknown (step: Check the destination AE title)`.
+    """
+    text = f"{code}: {message}" if message else code
+    return f"{text} (step: {step_title})" if step_title else text
 
 
 EXACT_CODE_SCORE = 1.0
@@ -128,11 +158,16 @@ class CodeMatch:
 def _claim_match(
     document: SearchDocument, candidate: CodeCandidate, order: int
 ) -> CodeMatch | None:
-    """The document's best claim for one candidate key: exact before looser."""
-    for exact in (True, False):
-        for claim in document.codes:
-            if (claim.key == candidate.key) if exact else (candidate.key in claim.alternates):
-                return CodeMatch(document, claim, candidate, exact, order)
+    """The document's best claim for one candidate: exact before looser."""
+    reading = candidate.reading
+    for claim in document.codes:
+        if reading_matches(reading, claim.key, claim.family, claim.hex):
+            return CodeMatch(document, claim, candidate, not candidate.ranged, order)
+    for claim in document.codes:
+        if reading.key in claim.alternates and reading_matches(
+            reading, reading.key, claim.family, claim.hex
+        ):
+            return CodeMatch(document, claim, candidate, False, order)
     return None
 
 
@@ -168,9 +203,13 @@ def _code_hit(match: CodeMatch) -> SearchHit:
         url=claim.url,
         matched_code=claim.code,
         code_message=claim.message or None,
-        snippet=code_snippet(claim.code, claim.message),
+        snippet=code_snippet(claim.code, claim.message, claim.step_title),
         score=EXACT_CODE_SCORE if match.exact else LOOSE_CODE_SCORE,
         kind=doc.kind.value,
+        exact=match.exact,
+        family=claim.family or None,
+        family_name=claim.family_name or None,
+        step_title=claim.step_title or None,
     )
 
 
@@ -222,14 +261,22 @@ def rank(
     return SearchResults(plan.text, normalised, tuple(hits[:limit]))
 
 
+def _whole_query_is_claimed(plan: QueryPlan, code_documents: list[SearchDocument]) -> bool:
+    whole = [c for c in plan.codes if (c.start, c.end) == (0, len(plan.text)) and not c.ranged]
+    return any(
+        reading_matches(c.reading, claim.key, claim.family, claim.hex)
+        for c in whole
+        for doc in code_documents
+        for claim in doc.codes
+    )
+
+
 def run_search(
     searcher: EngineSearcher, plan: QueryPlan, limit: int, system: str | None = None
 ) -> SearchResults:
     """Answer a parsed query from one searcher."""
     code_documents = searcher.find_codes(plan.code_keys, system) if plan.code_keys else []
-    if plan.looks_like_code and any(
-        claim.key == plan.whole_key for doc in code_documents for claim in doc.codes
-    ):
+    if plan.looks_like_code and _whole_query_is_claimed(plan, code_documents):
         # The whole query is a code some step claims: that is the answer, and word hits
         # for its letters ("DCM" of DCM-0042) would only cost time and add noise.
         return rank(plan, code_documents, [], limit)

@@ -11,7 +11,7 @@ from collections.abc import Hashable
 from dataclasses import replace
 
 from builder.urls import system_slug
-from search.query import QueryError, parse_query
+from search.query import QueryError, check_query, parse_query
 from search.ranking import SearchResults, run_search
 from search.store.live import LiveIndex
 
@@ -65,14 +65,16 @@ def search_index(
     cache: ResultCache | None = None,
 ) -> SearchResults:
     """Search the current index; QueryError for a bad query, NoIndexError without an index."""
-    plan = parse_query(query)
+    text = check_query(query)
     check_limit(limit)
     slug = system_slug(system) if system and system.strip() else None
     with live.lease() as lease:
-        key = (lease.build, plan.text.casefold(), limit, slug)
+        key = (lease.build, text.casefold(), limit, slug)
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
-            return replace(cached, query=plan.text)
+            return replace(cached, query=text)
+        # The build knows its families' prefixes: `HL7 204` is read with them.
+        plan = parse_query(text, lease.prefixes)
         results = run_search(lease.searcher, plan, limit, slug)
     if cache is not None:
         cache.put(key, results)

@@ -51,7 +51,7 @@ def test_search_answers_with_the_documented_json(app: FastpathApp) -> None:
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     assert response.headers["cache-control"] == "no-store"
     data = response.json()
-    assert set(data) == {"query", "normalised", "results"}
+    assert set(data) == {"query", "normalised", "ambiguous", "results"}
     assert (data["query"], data["normalised"]) == ("0xA801", "A801")
     first = data["results"][0]
     assert {"title", "tree", "step", "url", "matched_code", "snippet", "score"} <= set(first)

@@ -59,7 +59,7 @@ def test_any_query_gets_json_and_never_a_500(
     response = call_wsgi(app.wsgi, target)
     data = _check_json(response.status, response.headers["content-type"], response.body)
     if response.status == 200:
-        assert set(data) == {"query", "normalised", "results"}
+        assert set(data) == {"query", "normalised", "ambiguous", "results"}
         assert len(query) <= MAX_QUERY_LENGTH and query.strip()
     else:
         assert isinstance(data["error"], str) and data["error"]

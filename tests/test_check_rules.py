@@ -20,6 +20,7 @@ from builder.notices import RULES as NOTICE_RULES
 from builder.problems import Level, Problem
 from builder.rules.registry import RULES as REGISTRY
 
+DATA = Path(__file__).parent / "data"
 INVALID = Path(__file__).parent / "data" / "invalid"
 TODAY = date(2026, 11, 29)
 
@@ -100,13 +101,20 @@ EXPECTED: dict[str, Expected] = {
     "system-slug-clash": [("system-slug-clash.yaml", 3, 9, "system-slug-clash")],
     # a symlink to a tree outside the folder checked: refused, not read
     "outside-link": [("outside-link.yaml", 1, 1, "outside-link")],
+    "invalid-family": [
+        ("families.yaml", 4, 11, "invalid-family"),  # base: hexadecimal
+        ("families.yaml", 6, 3, "invalid-family"),  # prefix rdp of two families
+        ("families.yaml", 10, 20, "invalid-family"),  # unique_within: everywhere
+    ],
+    "unknown-family": [("unknown-family.yaml", 13, 17, "unknown-family")],  # dicom-statuss
+    "family-undecided": [("family-undecided.yaml", 12, 15, "family-undecided")],  # 0xA700
+    "empty-code": [(12, 15, "empty-code")],  # "Fehler Ä-1"
 }
 
 # The problems above that are warnings, not errors.
 WARNINGS: dict[str, set[tuple[int, int]]] = {
     "stale-review": {(6, 11)},
     "expert-answer": {(20, 9)},  # expert: true on a question that is not basic
-    "duplicate-code": {(14, 15)},
     "unused-contact": {(6, 3)},
 }
 
@@ -208,7 +216,7 @@ def test_duplicate_code_names_both_places() -> None:
     result = check("duplicate-code")
     (problem,) = result.problems
     first = f"{INVALID / 'duplicate-code' / 'duplicate-code.yaml'}"
-    assert problem.message.startswith('code "dcm 0042" is also claimed by duplicate-code#retry')
+    assert problem.message.startswith('code "dcm 0042" is already claimed by duplicate-code#retry')
     assert '("DCM-0042" at ' in problem.message
     assert "(here: storage-full#call-pacs)" in problem.message
     # The first place is given with its own path:line:col.
@@ -349,3 +357,14 @@ def test_one_tree_checked_alone_finds_the_contacts_above_it() -> None:
     result = check_paths([tree], CheckOptions(today=TODAY))
     assert result.contacts is not None and "dictation-team" in result.contacts.teams
     assert not [p for p in result.problems if "contact" in p.rule]
+
+
+def test_a_tab_is_reported_and_the_rest_of_the_file_still_checked() -> None:
+    result = check_paths([DATA / "authoring" / "tab-indent-more.yaml"], CheckOptions(today=TODAY))
+    found = [(p.pos.line, p.rule) for p in result.problems]
+    assert found == [
+        (10, "tab-indent"),
+        (11, "tab-indent"),
+        (11, "broken-link"),
+        (14, "unknown-key"),
+    ]

@@ -86,10 +86,10 @@ def test_hex_written_with_a_suffix_or_padding_is_the_same_code(number: int) -> N
     assert normalise_code(f"0x{number:016x}") == normalise_code(f"{number:X}")
 
 
-def test_family_keys_of_a_status_code() -> None:
-    from builder.codes import family_keys
+def test_range_keys_of_a_status_code() -> None:
+    from builder.codes import range_keys
 
-    assert family_keys("A7F3") == ["A7FX", "A7XX", "AXXX"]
-    assert family_keys("122") == ["012X", "01XX", "0XXX"]
-    assert family_keys("DCM0042") == []
-    assert family_keys("ABCD") == []  # no digit: a word, not a status
+    assert range_keys("A7F3") == ["A7FX", "A7XX", "AXXX"]
+    assert range_keys("122") == ["012X", "01XX", "0XXX"]
+    assert range_keys("DCM0042") == []
+    assert range_keys("ABCD") == []  # no digit: a word, not a status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -49,7 +50,14 @@ def test_recording_is_on_by_default_and_the_token_comes_from_the_environment(
         assert json.loads(fetch(base + "/api/events/config")[1]) == {"recording": True}
         assert fetch(base + "/api/events", batch(EXAMPLES["flag"]))[0] == 202
         assert fetch(base + "/report")[0] == 401
-        status, page = fetch(base + "/report?token=from-the-environment")
+        # Events are written off the request path within a second, by whichever worker
+        # took them: the report shows them once written.
+        deadline = time.monotonic() + 10
+        while True:
+            status, page = fetch(base + "/report?token=from-the-environment")
+            if b"The menu is called Settings now" in page or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert status == 200 and b"The menu is called Settings now" in page
         assert fetch(base + "/api/notices")[1] == b'{"notices": []}'
     finally:

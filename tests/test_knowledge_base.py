@@ -69,7 +69,11 @@ def test_every_code_is_the_top_hit_as_people_type_it(
 ) -> None:
     written = code.code  # type: ignore[attr-defined]
     for query in typed_forms(written):
-        results = search_index(live, query).hits
-        assert results, f"nothing found for {query!r}"
-        top = results[0]
-        assert (top.tree, top.step, top.matched_code) == (tree.id, node_id, written), query
+        found = search_index(live, query)
+        assert found.hits, f"nothing found for {query!r}"
+        claim = (tree.id, node_id, written)
+        if found.ambiguous:  # the same digits in two families: offered as a choice
+            assert claim in [(h.tree, h.step, h.matched_code) for h in found.hits if h.exact], query
+        else:
+            top = found.hits[0]
+            assert (top.tree, top.step, top.matched_code) == claim, query

@@ -130,7 +130,7 @@ def test_flowchart_names_linked_trees(trees: dict[str, Tree]) -> None:
 
 
 def test_code_table_has_exact_and_loose_keys(trees: dict[str, Tree]) -> None:
-    table = code_table(trees.values())
+    table = code_table(trees.values())["codes"]
     assert table["A702"][0]["url"] == "trees/pacs-viewer/viewer-blank/?code=0xA702#step-others-open"
     assert table["DCM0042"][0]["code"] == "DCM-0042"
     assert table["42"][0]["code"] == "DCM-0042"  # typed without its prefix

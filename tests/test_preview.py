@@ -81,3 +81,15 @@ def test_preview_lists_problems_instead_of_failing(preview: tuple[str, Path]) ->
     page = wait_for(url, r"fp-preview-problems")
     assert "did you mean &#34;fixed&#34;" in page or 'did you mean "fixed"' in page
     assert "this tree would not be published" in page
+
+
+def test_preview_reads_codes_with_the_knowledge_base_families() -> None:
+    from builder.check import CheckOptions
+    from builder.preview_trees import load_preview
+
+    root = Path(__file__).resolve().parent.parent / "decision_trees"
+    preview = load_preview(root / "dicom" / "dicom-store-failed.yaml", root, CheckOptions())
+    tree = preview.tree
+    assert preview.problems == [] and tree is not None
+    codes = {c.code: c for c, _ in tree.all_codes()}
+    assert (codes["0xA700"].family, codes["0xA700"].family_name) == ("dicom-status", "DICOM status")

@@ -51,9 +51,12 @@ def test_search_prints_a_table_with_code_tree_step_and_link(index_dir: Path) -> 
     result = run("search", "0xA801", "--index", index_dir)
     assert result.exit_code == 0, result.output
     header, first, *_ = result.stdout.splitlines()
-    assert header.split() == ["CODE", "TREE", "STEP", "LINK"]
+    assert header.split() == ["CODE", "FAMILY", "SYSTEM", "TREE", "STEP", "LINK"]
     assert first.split() == [
         "0xA801",
+        "-",
+        "PACS",
+        "viewer",
         "pacs-images-not-loading",
         "single-study",
         "trees/pacs-viewer/pacs-images-not-loading/?code=0xA801#step-single-study",
@@ -75,6 +78,9 @@ def test_search_table_marks_word_hits_and_honours_base_url_and_limit(index_dir: 
     assert len(lines) == 2
     assert lines[1].split() == [
         "-",
+        "-",
+        "PACS",
+        "viewer",
         "pacs-images-not-loading",
         "other-studies",
         "https://fastpath.example/kb/trees/pacs-viewer/pacs-images-not-loading/",
@@ -85,7 +91,7 @@ def test_search_json_matches_the_api_shape(index_dir: Path) -> None:
     result = run("search", "DCM 0042", "--json", "--index", index_dir)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "normalised", "results"}
+    assert set(data) == {"query", "normalised", "ambiguous", "results"}
     assert data["normalised"] == "DCM0042"
     first = data["results"][0]
     assert first["matched_code"] == "DCM-0042"
@@ -123,3 +129,18 @@ def test_serve_without_a_built_site_says_what_to_do(tmp_path: Path) -> None:
     result = run("serve", "--site", tmp_path / "site", "--index", tmp_path / "index")
     assert result.exit_code == 1
     assert "run `fastpath build` first" in result.stderr
+
+
+def test_search_offers_the_choice_when_two_families_claim_a_code(tmp_path: Path) -> None:
+    kb = Path(__file__).parent / "data" / "codes-kb"
+    assert run("index", kb, "--out", tmp_path / "index").exit_code == 0
+    result = run("search", "204", "--index", tmp_path / "index")
+    assert result.exit_code == 0, result.output
+    note, header, hl7, rdp, *_ = result.stdout.splitlines()
+    assert note.startswith("2 steps claim '204' (the same code in different families")
+    assert header.split()[:3] == ["CODE", "FAMILY", "SYSTEM"]
+    assert hl7.split()[:4] == ["HL7", "204", "HL7", "error"]
+    assert "Worklist and RIS" in hl7 and "hl7-rejected" in hl7
+    assert rdp.split()[:3] == ["0x204", "Remote", "Desktop"]
+    one = run("search", "HL7 204", "--index", tmp_path / "index").stdout.splitlines()
+    assert one[0].split()[0] == "CODE" and "hl7-rejected" in one[1]

@@ -43,7 +43,9 @@ def test_an_exact_code_links_to_the_step_that_claims_it(live: LiveIndex) -> None
     )
     assert first.url == f"{PACS}?code=0xA801#step-single-study"
     assert first.score == 1.0
-    assert first.snippet == "0xA801: Refused: Move Destination unknown"
+    assert first.snippet == (
+        "0xA801: Refused: Move Destination unknown (step: Clear the cache for this study)"
+    )
 
 
 @pytest.mark.parametrize("typed", ["0xA700", "A700", "a700", "0XA700", "A700h", "0x0000A700"])

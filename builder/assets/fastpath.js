@@ -70,8 +70,10 @@
   }
 
   function normaliseCode(text) {
-    // home.js (on every page) reads codes exactly as the Python side does.
-    if (window.fastpathNormaliseCode) return window.fastpathNormaliseCode(text);
+    // codereader.js (on every page) reads codes exactly as the Python side does.
+    var reader = window.fastpathCodeReader;
+    var readings = reader ? reader.readCode(text, []) : [];
+    if (readings.length) return readings[0].key;
     return String(text).trim().toUpperCase().replace(/[\s\-_.:/#]+/g, "");
   }
 

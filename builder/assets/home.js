@@ -2,7 +2,9 @@
  *
  * Served by `fastpath serve`, it asks /api/search. On a static host or opened from
  * disk there is no API: it then finds exact codes in the table the build generates
- * (assets/fastpath/codes.js, loaded on first use).
+ * (assets/fastpath/codes.js, loaded on first use), reading the query as the server does
+ * (codereader.js). When several steps claim the code exactly (the same digits in two
+ * families, or a device code in two systems), it offers the choice and never jumps.
  */
 (function () {
   "use strict";
@@ -10,26 +12,7 @@
   var MAX_QUERY = 256;
 
 
-  /* Must match builder/codes.py normalise_code (a test runs both over one table). */
-  function normaliseCode(text) {
-    var compact = String(text).trim().toUpperCase().replace(/[\s\-_.:/#]+/g, "");
-    if (!compact || compact.length > 40 || !/^[0-9A-Z]+$/.test(compact)) return "";
-    var m = /^0X([0-9A-F]+)$/.exec(compact) || /^([0-9A-F]*[0-9][0-9A-F]*)H$/.exec(compact);
-    if (m) return m[1].replace(/^0+/, "") || "0";
-    if (/^[0-9A-F]*[0-9][0-9A-F]*$/.test(compact)) return compact.replace(/^0+/, "") || "0";
-    return compact;
-  }
-  window.fastpathNormaliseCode = normaliseCode;
-
-  /* Must match builder/codes.py family_keys: 0xA7F3 also finds a tree claiming A7xx. */
-  function familyKeys(key) {
-    if (!/^[0-9A-F]+$/.test(key) || !/[0-9]/.test(key) || key.length > 8) return [];
-    var digits = key.length < 4 ? ("0000" + key).slice(-4) : key;
-    var keys = [];
-    for (var n = 1; n < digits.length; n++) keys.push(digits.slice(0, -n) + "XXXXXXXX".slice(0, n));
-    return keys;
-  }
-  window.fastpathFamilyKeys = familyKeys;
+  var reader = window.fastpathCodeReader; // codereader.js: how typed codes are read
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -145,29 +128,47 @@
         title: r.tree_title || r.title, step: r.kind === "tree" ? "" : r.title,
         code: r.matched_code || "", snippet: r.snippet || "",
         href: new URL(r.url, root).href,
-        exact: !!r.matched_code && normaliseCode(r.matched_code) === data.normalised,
+        exact: !!r.exact, label: r.label || "",
       };
     });
   };
 
+  function choiceLabel(e) {
+    var meaning = e.message ? " — " + (e.family_name ? e.family_name + ": " : "") + e.message : "";
+    return e.code + meaning + " — " + e.system;
+  }
+
+  /* The claims a candidate finds in the table: the right family and base, exact ones first. */
+  function claimsFor(table, candidate) {
+    return (table.codes[candidate.reading.key] || []).filter(function (e) {
+      return reader.matches(candidate.reading, e);
+    });
+  }
+
   Box.prototype.fromTable = function (query) {
     var root = this.root;
     return loadTable(root).then(function (table) {
-      var named = [normaliseCode(query)].concat(query.split(/\s+/).map(normaliseCode));
-      var keys = named.concat.apply(named, named.map(familyKeys));
-      for (var i = 0; i < keys.length; i++) {
-        var entries = keys[i] && table[keys[i]];
-        if (entries && entries.length) {
-          var key = keys[i];
-          return {
-            message: "",
-            results: entries.map(function (e) {
-              return { title: e.title, step: e.step, code: e.code, snippet: e.message,
-                href: new URL(e.url, root).href, exact: normaliseCode(e.code) === key };
-            }),
-          };
-        }
-      }
+      if (!table.codes) table = { prefixes: [], codes: {} };
+      var matched = [];
+      var results = [];
+      var seen = {};
+      reader.codeCandidates(query, table.prefixes).forEach(function (c) {
+        // `DCM 0042` means DCM-0042, not also the different code 0042 read from inside it.
+        if (matched.some(function (m) { return m.start <= c.start && c.end <= m.end; })) return;
+        var found = claimsFor(table, c);
+        if (found.length) matched.push(c);
+        found.forEach(function (e) {
+          var exact = !e.loose && !c.ranged;
+          var known = seen[e.url];
+          if (known && (known.exact || !exact)) return;
+          var result = { title: e.title, step: e.step, code: e.code, snippet: e.message,
+            href: new URL(e.url, root).href, exact: exact, label: choiceLabel(e) };
+          if (known) results[results.indexOf(known)] = result; else results.push(result);
+          seen[e.url] = result;
+        });
+      });
+      results.sort(function (a, b) { return (b.exact ? 1 : 0) - (a.exact ? 1 : 0); });
+      if (results.length) return { results: results, message: "" };
       return { results: [], message: "No guide claims that code. Offline, only exact codes are " +
         "found here: try the search at the top of the page for words, or browse the systems." };
     });
@@ -181,10 +182,27 @@
       var go = el("a", { class: "md-button md-button--primary fp-go", href: exact[0].href },
         "Go to this step: " + place(exact[0]));
       list.appendChild(go);
+    } else if (exact.length > 1) {
+      // The same code means different things: say so and let the reader pick.
+      var choice = el("div", { class: "fp-choice", role: "group", "aria-labelledby": "fp-choice-title" });
+      choice.appendChild(el("p", { class: "fp-choice-title", id: "fp-choice-title" },
+        exact.length + " guides handle " + query + ". Which one do you see?"));
+      var options = el("ul", { class: "fp-choice-list" });
+      exact.forEach(function (r) {
+        var li = el("li");
+        var a = el("a", { class: "md-button fp-choice-option", href: r.href });
+        a.appendChild(el("span", { class: "fp-choice-label" }, r.label || r.code));
+        a.appendChild(el("span", { class: "fp-choice-step" }, place(r)));
+        li.appendChild(a);
+        options.appendChild(li);
+      });
+      choice.appendChild(options);
+      list.appendChild(choice);
     }
-    if (results.length) {
+    var rest = exact.length > 1 ? results.filter(function (r) { return !r.exact; }) : results;
+    if (rest.length) {
       var ul = el("ul", { class: "fp-result-list" });
-      results.forEach(function (r) {
+      rest.forEach(function (r) {
         var li = el("li");
         var a = el("a", { href: r.href }, place(r));
         li.appendChild(a);

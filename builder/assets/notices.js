@@ -27,7 +27,9 @@
   }
 
   function key(code) {
-    return window.fastpathNormaliseCode ? window.fastpathNormaliseCode(code) : String(code).toUpperCase();
+    var reader = window.fastpathCodeReader;
+    var readings = reader ? reader.readCode(code, []) : [];
+    return readings.length ? readings[0].key : String(code).toUpperCase();
   }
 
   function fromStatic() {

@@ -20,9 +20,12 @@ class CheckContext:
     tree_ids: frozenset[str]
     today: date
     max_review_age_days: int = 365
+    # The files being checked when the rest of the knowledge base is only context:
+    # problems across trees are reported on their side. Empty: every file is checked.
+    focus: frozenset[str] = frozenset()
 
 
 TreeRule = Callable[[Tree, CheckContext], Iterator[Problem]]
 """A check of one tree."""
-KnowledgeBaseRule = Callable[[list[Tree]], Iterator[Problem]]
+KnowledgeBaseRule = Callable[[list[Tree], CheckContext], Iterator[Problem]]
 """A check across all trees of the knowledge base."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder.codes import normalise_code
-from builder.model import Pos, Tree
-from builder.problems import Level, Problem, Rule, error, warning
+from builder.model import Code, Scope, Tree
+from builder.problems import Level, Problem, Rule, error
+from builder.rules import CheckContext
 from builder.urls import TREES_DIR, system_slug
 
 DUPLICATE_TREE_ID = Rule(
@@ -16,8 +16,8 @@ DUPLICATE_TREE_ID = Rule(
 )
 DUPLICATE_CODE = Rule(
     "duplicate-code",
-    Level.WARNING,
-    "the same code is claimed in two places",
+    Level.ERROR,
+    "the same code claimed twice in one family (search could not tell which step handles it)",
 )
 SYSTEM_SLUG_CLASH = Rule(
     "system-slug-clash",
@@ -31,9 +31,10 @@ RULES = (
 )
 
 
-def check_unique_ids(trees: list[Tree]) -> Iterator[Problem]:
+def check_unique_ids(trees: list[Tree], ctx: CheckContext) -> Iterator[Problem]:
     first: dict[str, Tree] = {}
-    for tree in sorted(trees, key=lambda t: t.path):
+    # A file being checked is reported, not the one it clashes with.
+    for tree in sorted(trees, key=lambda t: (t.path in ctx.focus, t.path)):
         if tree.id in first:
             yield error(
                 tree.id_pos or tree.pos,
@@ -44,28 +45,39 @@ def check_unique_ids(trees: list[Tree]) -> Iterator[Problem]:
             first[tree.id] = tree
 
 
-def check_duplicate_codes(trees: list[Tree]) -> Iterator[Problem]:
-    claims: dict[str, list[tuple[Pos, str, str]]] = {}
+def _claim_scope(code: Code, tree: Tree) -> tuple[str, str, str]:
+    """What must be unique: the key in its family (and system, for per-device families)."""
+    per_system = code.family_ref is not None and code.family_ref.unique_within is Scope.SYSTEM
+    return (code.family, code.key, tree.system if per_system else "")
+
+
+def check_duplicate_codes(trees: list[Tree], ctx: CheckContext) -> Iterator[Problem]:
+    """The same code claimed twice in one family is an error naming both places.
+
+    The same digits in two families are different codes (`HL7 204`, Remote Desktop `0x204`).
+    """
+    claims: dict[tuple[str, str, str], list[tuple[Code, Tree, str]]] = {}
     for tree in trees:
         for code, node_id in tree.all_codes():
-            key = normalise_code(code.code) or code.code
-            claims.setdefault(key, []).append((code.pos, code.code, f"{tree.id}#{node_id}"))
+            if code.key:
+                claims.setdefault(_claim_scope(code, tree), []).append((code, tree, node_id))
     for places in claims.values():
         if len(places) < 2:
             continue
-        places.sort()
-        for pos, written, where in places[1:]:
-            first_pos, first_written, first_where = places[0]
-            yield warning(
-                pos,
-                f'code "{written}" is also claimed by {first_where} '
-                f'("{first_written}" at {first_pos}); search cannot tell which '
-                f"step handles it (here: {where})",
+        places.sort(key=lambda p: (p[1].path in ctx.focus, p[0].pos))
+        first, first_tree, first_node = places[0]
+        family = f" of family {first.family}" if first.family else ""
+        for code, tree, node_id in places[1:]:
+            yield error(
+                code.pos,
+                f'code "{code.code}"{family} is already claimed by {first_tree.id}#{first_node} '
+                f'("{first.code}" at {first.pos}); search could not tell which step handles '
+                f"it: keep one claim (here: {tree.id}#{node_id})",
                 DUPLICATE_CODE,
             )
 
 
-def check_system_slugs(trees: list[Tree]) -> Iterator[Problem]:
+def check_system_slugs(trees: list[Tree], ctx: CheckContext) -> Iterator[Problem]:
     """Each system's pages live in a folder named for it; two names must not share one."""
     first: dict[str, Tree] = {}
     for tree in sorted(trees, key=lambda t: t.path):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from builder import notices, parse, yamlsource
+from builder import claims, families, notices, parse, yamlsource
 from builder.problems import Level, Problem, Rule, did_you_mean
 from builder.rules import (
     KnowledgeBaseRule,
@@ -27,6 +27,8 @@ from builder.rules import (
 RULE_MODULES = (
     yamlsource,
     parse,
+    families,
+    claims,
     links,
     reachability,
     expert_rules,

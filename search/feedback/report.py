@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from builder.codes import family_keys, normalise_code
+from builder.codes import normalise_code, range_keys
 from builder.model import Tree
 from search.feedback.store import StoreError, connect
 
@@ -59,7 +59,7 @@ class Catalog:
         # Codes have digits as typed (0xBEEF does, its key BEEF does not); words have none.
         if not key or not any(ch.isdigit() for ch in query):
             return None
-        return key in self.claimed_keys or any(k in self.claimed_keys for k in family_keys(key))
+        return key in self.claimed_keys or any(k in self.claimed_keys for k in range_keys(key))
 
 
 def catalog_of(trees: Iterable[Tree]) -> Catalog:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,25 @@ DEFAULT_INDEX_DIR = Path(".fastpath") / "index"
 POINTER = "CURRENT"
 BUILD_PREFIX = "index-"
 _BUILD_NAME = re.compile(r"^index-(\d{20})-(\d+)$")
+
+# The families' typed prefixes (`HL7`, `Code`), written with each build: the query reader
+# needs them to read `HL7 204` as the HL7 code 204.
+PREFIXES_FILE = "code-prefixes.json"
+
+
+def write_prefixes(folder: Path, prefixes: tuple[tuple[str, str], ...]) -> None:
+    """Store the build's typed prefixes next to its index."""
+    (folder / PREFIXES_FILE).write_text(json.dumps([list(p) for p in prefixes]), "utf-8")
+
+
+def read_prefixes(folder: Path) -> tuple[tuple[str, str], ...]:
+    """The build's typed prefixes; none for a build written without them."""
+    try:
+        rows = json.loads((folder / PREFIXES_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return ()
+    return tuple((str(r[0]), str(r[1])) for r in rows if isinstance(r, list) and len(r) == 2)
+
 
 # An old build is removed only once it has been superseded for this long, so a server
 # that has not yet noticed a switch (or is between two quick ones) never loses its files.

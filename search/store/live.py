@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.engine import EngineIndex, EngineSearcher, IndexReadError, open_engine_index
-from search.store.builds import current_name
+from search.store.builds import current_name, read_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class _Build:
     name: str
     index: EngineIndex
     idle: list[EngineSearcher] = field(default_factory=list)
+    prefixes: tuple[tuple[str, str], ...] = ()
     active: int = 0
     retired: bool = False
     closed: bool = False
@@ -59,6 +60,7 @@ class Lease:
 
     build: str
     searcher: EngineSearcher
+    prefixes: tuple[tuple[str, str], ...] = ()  # the families' typed prefixes (HL7, Code)
 
 
 class LiveIndex:
@@ -116,7 +118,10 @@ class LiveIndex:
                 )
                 return False
             with self._lock:
-                old, self._current = self._current, _Build(name, index, [first])
+                old, self._current = (
+                    self._current,
+                    _Build(name, index, [first], prefixes=read_prefixes(self.index_dir / name)),
+                )
                 close_old = old is not None and old.active == 0
                 if old is not None:
                     old.retired = True
@@ -147,7 +152,7 @@ class LiveIndex:
         try:
             if searcher is None:
                 searcher = build.index.searcher()
-            yield Lease(build.name, searcher)
+            yield Lease(build.name, searcher, build.prefixes)
             healthy = True
         except IndexReadError as e:
             self._report_unreadable(build.name, e)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from builder.model import Tree
 from builder.oserrors import disk_error
-from search.documents import documents_from_trees
+from search.documents import code_prefixes, documents_from_trees
 from search.engine import write_engine_index
 from search.store.builds import (
     DEFAULT_INDEX_DIR,
@@ -27,6 +27,7 @@ from search.store.builds import (
     new_build_dir,
     prune_builds,
     switch_to,
+    write_prefixes,
 )
 
 __all__ = [
@@ -61,8 +62,10 @@ def build_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = Tru
 
 def prepare_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = True) -> Path:
     """Write a new index build under out_dir without making it current; return its folder."""
+    trees = list(trees)
     try:
         documents = documents_from_trees(trees, directory_urls)
+        prefixes = code_prefixes(trees)
     except Exception as e:
         raise IndexBuildError(f"cannot index the trees: {type(e).__name__}: {e}") from e
     try:
@@ -71,6 +74,7 @@ def prepare_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = T
         raise IndexBuildError(disk_error("create the index build folder", e, out_dir)) from e
     try:
         write_engine_index(documents, folder)
+        write_prefixes(folder, prefixes)
     except OSError as e:
         discard_build(folder)
         raise IndexBuildError(disk_error("write the search index", e, folder)) from e

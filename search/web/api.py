@@ -1,8 +1,13 @@
 """The JSON search API: `GET /api/search?q=&limit=&system=` and `GET /api/health`.
 
-    /api/search?q=0xA700   -> {"query", "normalised", "results": [{"title", "tree",
-                              "tree_title", "system", "step", "url", "matched_code",
-                              "code_message", "snippet", "score", "kind"}]}
+    /api/search?q=0xA700   -> {"query", "normalised", "ambiguous", "results": [{"title",
+                              "tree", "tree_title", "system", "step", "url", "matched_code",
+                              "code_message", "snippet", "score", "kind", "exact",
+                              "family", "family_name", "step_title", "label"}]}
+
+`exact` marks a hit on the code itself (not a looser form or a status range); `ambiguous`
+is true when several steps claim the code exactly (the same digits in two families, or a
+Device Manager code in two systems): offer the hits' `label`s as a choice, do not jump.
     /api/health            -> {"status": "ok", "documents": N, "index": "<build name>",
                               "worker": <process id of the worker that answered>}
 

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import expect
 
 from builder.check import check_paths
-from builder.codes import family_keys, normalise_code
 from search.store.publish import build_index
 from search.web.app import create_app
 from search.web.testing import running_server
@@ -94,34 +93,3 @@ def test_theme_search_finds_a_tree_by_its_code(page: Any, web_site: Any, query: 
     search.click()
     search.press_sequentially(query)
     expect(page.locator(".md-search-result__item").first).to_contain_text("Fixture VPN")
-
-
-def test_page_and_python_normalise_codes_alike(page: Any, web_site: Any) -> None:
-    typed = [
-        "0xA700",
-        "A700",
-        "a700",
-        "0XA700",
-        "A700h",
-        "0x0000A700",
-        "DCM-0042",
-        "dcm0042",
-        "DCM 0042",
-        "0122",
-        "HL7 204",
-        "52e",
-        "ERROR_ACCESS_DENIED",
-        "images black",
-        "0x",
-        "",
-        "  fxn_0042 ",
-        "A7xx",
-        "é1",
-    ]
-    page.goto(web_site.url)
-    got = page.evaluate(
-        "ts => ts.map(t => [fastpathNormaliseCode(t), "
-        "fastpathFamilyKeys(fastpathNormaliseCode(t))])",
-        typed,
-    )
-    assert got == [[normalise_code(t), family_keys(normalise_code(t))] for t in typed]
