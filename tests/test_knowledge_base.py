@@ -77,3 +77,19 @@ def test_every_code_is_the_top_hit_as_people_type_it(
         else:
             top = found.hits[0]
             assert (top.tree, top.step, top.matched_code) == claim, query
+
+
+def test_device_manager_codes_that_depend_on_the_device_ask_which_device() -> None:
+    # A Device Manager code means the same for every device; a microphone with Code 43 must
+    # not land on graphics-card advice, so these codes land on the question that sorts by device.
+    claims = {c.code: (t, n) for t, c, n in CLAIMS if c.family == "device-manager"}
+    device_trees = {
+        "tree:monitor-not-detected",
+        "tree:dictation-microphone-not-detected",
+        "tree:usb-device-error",
+    }
+    for code in ("Code 10", "Code 22", "Code 28", "Code 31", "Code 43", "Code 45"):
+        assert code in claims, f"{code} is not claimed in the device-manager family"
+        tree, node_id = claims[code]
+        targets = {answer.next for answer in tree.nodes[node_id].answers}
+        assert device_trees <= targets, code
