@@ -53,7 +53,7 @@ def serve(options: ServeOptions, say: Callable[[str], None] = lambda line: None)
     if options.feedback is not None:
         # Open the event store once here, so a database that cannot be used is one clear
         # error before any worker starts (each worker then opens its own).
-        _close(*_open_feedback_only(options))
+        _close(None, _open_feedback(options))
     workers = options.workers if can_fork() else 1
     if options.workers > 1 and workers == 1:
         say("note: worker processes need fork (POSIX); serving from one process")
@@ -78,21 +78,7 @@ def _serving(options: ServeOptions, port: int, how: str) -> str:
 
 def _open_app(options: ServeOptions) -> tuple[FastpathApp, Feedback | None]:
     """The app of one server process, with its own event store when recording."""
-    settings = options.feedback
-    try:
-        feedback = (
-            None
-            if settings is None
-            else start_feedback(
-                settings.trees_dir,
-                settings.events_db,
-                settings.record,
-                settings.report_token,
-                settings.events_rate,
-            )
-        )
-    except StoreError as e:
-        raise ServerFailed(str(e)) from None
+    feedback = _open_feedback(options)
     app = create_app(
         options.site_dir,
         options.index_dir,
@@ -109,12 +95,14 @@ def _close(app: FastpathApp | None, feedback: Feedback | None) -> None:
         feedback.close()
 
 
-def _open_feedback_only(options: ServeOptions) -> tuple[None, Feedback | None]:
+def _open_feedback(options: ServeOptions) -> Feedback | None:
+    """The process's event store and views (None without feedback); ServerFailed if the
+    database cannot be used."""
     settings = options.feedback
     if settings is None:
-        return None, None
+        return None
     try:
-        return None, start_feedback(
+        return start_feedback(
             settings.trees_dir,
             settings.events_db,
             settings.record,
