@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from builder.build_cache import TreeCache
 from builder.model import Pos, Tree
 from builder.parse import parse_tree
 from builder.problems import Level, Problem, error
@@ -99,14 +100,37 @@ def check_trees(
     return apply_levels(problems, options.rule_levels)
 
 
-def check_paths(paths: Iterable[Path], options: CheckOptions | None = None) -> CheckResult:
-    """Load every tree file under the paths and check them all together."""
+def _load_cached(path: Path, max_bytes: int, cache: TreeCache) -> tuple[Tree | None, list[Problem]]:
+    """load_tree, skipped when the cache has these very bytes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load_tree(path, max_bytes)
+    shown = display_path(path)
+    cached = cache.get(shown, data, max_bytes)
+    if cached is not None:
+        return cached
+    tree, found = load_tree(path, max_bytes)
+    cache.put(shown, data, max_bytes, tree, found)
+    return tree, found
+
+
+def check_paths(
+    paths: Iterable[Path], options: CheckOptions | None = None, cache: TreeCache | None = None
+) -> CheckResult:
+    """Load every tree file under the paths and check them all together.
+
+    With a cache, files whose bytes it has seen are not parsed again (the rules all run).
+    """
     options = options or CheckOptions()
     files = find_tree_files(paths)
     trees: list[Tree] = []
     problems: list[Problem] = []
     for path in files:
-        tree, found = load_tree(path, options.max_bytes)
+        if cache is not None:
+            tree, found = _load_cached(path, options.max_bytes, cache)
+        else:
+            tree, found = load_tree(path, options.max_bytes)
         problems.extend(found)
         if tree is not None:
             trees.append(tree)

@@ -6,7 +6,6 @@ temporary folder, which replaces the site folder only once everything succeeded.
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 import shutil
@@ -21,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from builder.build_cache import CACHE_DIR, GzipCache
 from builder.model import Tree
 from builder.plugin import FastpathPlugin
 
@@ -35,10 +35,12 @@ def load_site_config(
     strict: bool = False,
     offline: bool = False,
     overrides: dict[str, Any] | None = None,
+    cache: bool = True,
 ) -> MkDocsConfig:
     """The project's MkDocs configuration, with the fastpath plugin's mode set.
 
-    `offline` builds a copy that works opened from disk (the plugin's `offline` option).
+    `offline` builds a copy that works opened from disk (the plugin's `offline` option);
+    `cache` keeps what a build made for the next (builder.build_cache) next to mkdocs.yml.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if not config_file.is_file():
@@ -49,6 +51,8 @@ def load_site_config(
         raise SiteBuildError(f"{config_file}: {e}") from None
     if offline:
         fastpath_plugin(config).config.offline = True
+    if cache:
+        fastpath_plugin(config).cache_dir = config_file.resolve().parent / CACHE_DIR
     return config
 
 
@@ -75,17 +79,23 @@ def build_site(config: MkDocsConfig, site_dir: Path | None = None) -> tuple[Path
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     config.site_dir = str(staging)
     plugin = fastpath_plugin(config)
+    plugin.start_reuse(config, target)  # pages unchanged since the last build are linked
     try:
         build(config)
     except (MkDocsException, SystemExit) as e:
+        plugin.finish_reuse(published=False)
         shutil.rmtree(staging, ignore_errors=True)
         message = str(e) if isinstance(e, MkDocsException) else "the site build failed"
         raise SiteBuildError(message) from None
     except BaseException:
+        plugin.finish_reuse(published=False)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    precompress(staging)
+    gzip_cache = GzipCache(plugin.cache_dir)
+    precompress(staging, gzip_cache)
     _publish(staging, target)
+    plugin.finish_reuse(published=True)
+    gzip_cache.prune()
     return target, list(plugin.trees)
 
 
@@ -93,21 +103,16 @@ PRECOMPRESS_SUFFIXES = (".js", ".css", ".json")
 PRECOMPRESS_MIN_BYTES = 10_000
 
 
-def precompress(site: Path) -> None:
+def precompress(site: Path, cache: GzipCache | None = None) -> None:
     """Write a .gz beside each large script, style sheet and search index.
 
     The server sends it to browsers that accept gzip: Mermaid drops from 3.5 MB to about
     1 MB, which matters on a phone. Pages are left alone (many, small, not cached long).
     """
+    cache = cache or GzipCache(None)
     for path in site.rglob("*"):
         if path.suffix in PRECOMPRESS_SUFFIXES and path.stat().st_size >= PRECOMPRESS_MIN_BYTES:
-            with (
-                path.open("rb") as src,
-                gzip.GzipFile(
-                    path.with_name(path.name + ".gz"), "wb", compresslevel=6, mtime=0
-                ) as dst,
-            ):
-                shutil.copyfileobj(src, dst)
+            cache.write(path, path.with_name(path.name + ".gz"))
 
 
 def _publish(staging: Path, target: Path) -> None:
