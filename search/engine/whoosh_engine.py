@@ -83,6 +83,26 @@ def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
     return count
 
 
+def update_index(folder: Path, remove: Iterable[str], documents: Iterable[SearchDocument]) -> int:
+    """Remove documents by id from the index in a folder and add others; return how many
+    were added. Only new files are written: a copy of a published build can be updated."""
+    ix = whoosh_index.open_dir(str(folder))
+    count = 0
+    writer = ix.writer()
+    try:
+        for doc_id in remove:
+            writer.delete_by_term(DOC_ID, doc_id)
+        for document in documents:
+            writer.add_document(**_fields(document))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    return count
+
+
 # A typo'd match counts for less than the word spelled right.
 FUZZY_WEIGHT = 0.5
 
