@@ -186,7 +186,8 @@ def run_phone_benchmark(site: Path, index: Path, work: Path) -> PhoneResult:
         ("code index", "codes/", _codes_ready),
     ]
     result = PhoneResult()
-    with fastpath_server(site, index, work / "phone-serve.log") as (port, _), sync_playwright() as p:
+    log = work / "phone-serve.log"
+    with fastpath_server(site, index, log) as (port, _), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         base = f"http://127.0.0.1:{port}/"
         for name, path, ready in pages:

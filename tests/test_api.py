@@ -14,6 +14,7 @@ from search.store.builds import current_build
 from search.store.publish import build_index
 from search.web.app import FastpathApp, create_app
 from search.web.security import SECURITY_HEADERS
+from search.web.static import site_app
 from search.web.testing import WSGIResponse, call_wsgi
 
 DATA = Path(__file__).parent / "data" / "search"
@@ -198,3 +199,15 @@ def test_path_traversal_is_a_404(app: FastpathApp, target: str) -> None:
     response = get(app, target)
     assert response.status == 404
     assert b"SECRET" not in response.body
+
+
+def test_assets_named_by_their_content_are_cached_for_good(tmp_path: Path) -> None:
+    for name in ("assets/javascripts/bundle.a5f9d56c.min.js", "assets/fastpath/fastpath.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("/* script */", encoding="utf-8")
+    app = site_app(tmp_path)
+    hashed = call_wsgi(app, "/assets/javascripts/bundle.a5f9d56c.min.js").headers
+    plain = call_wsgi(app, "/assets/fastpath/fastpath.js").headers
+    assert "immutable" in hashed["cache-control"]
+    assert "max-age=315360000" in hashed["cache-control"]
+    assert "immutable" not in plain["cache-control"]

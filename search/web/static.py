@@ -7,6 +7,7 @@ WhiteNoise refuses non-canonical URLs (`..`, backslashes) and paths outside the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from wsgiref.headers import Headers
@@ -21,6 +22,15 @@ def _no_cache_for_pages(headers: Headers, path: str, url: str) -> None:
     """Pages change with every build; assets keep WhiteNoise's short max-age."""
     if path.endswith(".html"):
         headers["Cache-Control"] = "no-cache"
+
+
+# Files whose name carries a hash of their content (the theme's bundle.a5f9d56c.min.js) can
+# never change under the same name: browsers keep them for a year without asking again.
+_FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
+
+
+def _is_fingerprinted(path: str, url: str) -> bool:
+    return _FINGERPRINTED.search(url) is not None
 
 
 def not_found_app(site_dir: Path) -> WSGIApplication:
@@ -55,5 +65,6 @@ def site_app(site_dir: Path) -> WSGIApplication:
         autorefresh=True,
         allow_all_origins=False,
         add_headers_function=_no_cache_for_pages,
+        immutable_file_test=_is_fingerprinted,
     )
     return app
