@@ -36,7 +36,7 @@ from builder.pages import (
     tree_page,
 )
 from builder.plugin_config import FastpathConfig
-from builder.plugin_reuse import REUSE_TEMPLATE, PageReuse
+from builder.plugin_reuse import REUSE_TEMPLATE, PageReuse, skip_markdown
 from builder.preview_trees import load_preview
 from builder.problems import Problem
 from builder.rules.registry import RuleSettingError, rule_levels
@@ -62,7 +62,6 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.linked: list[Tree] = []  # preview only: trees the previewed one links to
         self.preview_problems: list[Problem] = []
         self.page_trees: dict[str, Tree] = {}  # generated page -> the tree it shows
-        self._digests: dict[str, str] = {}  # tree page -> its digest, while MkDocs builds it
         self.site = SiteContext({})
         self.root = Path.cwd()
         self._loaded = False
@@ -301,18 +300,12 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         if not self.config.enabled or page.file.src_uri == PREVIEW_PAGE:
             return None
         if self.reuse is not None and self.reuse.consider(page, self._page_inputs(page)):
+            skip_markdown(page, "")
             return ""
         if page.file.src_uri in self.page_trees:
-            self._digests[page.file.src_uri] = markdown
+            skip_markdown(page, markdown)
             return ""
         return None
-
-    def on_page_content(
-        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str | None:
-        if not self.config.enabled:
-            return None
-        return self._digests.pop(page.file.src_uri, None)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Tree pages get their compiled tree; the page with the error-code box, a head script

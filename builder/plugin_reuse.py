@@ -15,15 +15,30 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from builder.build_cache import PageRecord, SiteManifest, digest, file_stat, link_or_copy
 
 REUSE_TEMPLATE = "fastpath-reused-page.html"
 _SKIPPED_MESSAGE = "Page skipped: '"
+
+
+def skip_markdown(page: Page, html: str) -> None:
+    """Give a page its HTML without MkDocs' Markdown pass (a tree page's digest is HTML
+    already, a reused page needs none): MkDocs sets up a whole Markdown converter for every
+    page, the largest cost of reading thousands of them."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = html
+        page.toc = get_toc([])
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
+
+    page.render = render  # type: ignore[method-assign]
 
 
 def _file_bytes(file: File) -> bytes:

@@ -101,17 +101,26 @@ def build_site(config: MkDocsConfig, site_dir: Path | None = None) -> tuple[Path
 
 PRECOMPRESS_SUFFIXES = (".js", ".css", ".json")
 PRECOMPRESS_MIN_BYTES = 10_000
+# Only the big pages (the code index lists every code): compressing thousands of tree pages
+# would cost the build more than it saves.
+PRECOMPRESS_MIN_PAGE_BYTES = 150_000
 
 
 def precompress(site: Path, cache: GzipCache | None = None) -> None:
     """Write a .gz beside each large script, style sheet and search index.
 
     The server sends it to browsers that accept gzip: Mermaid drops from 3.5 MB to about
-    1 MB, which matters on a phone. Pages are left alone (many, small, not cached long).
+    1 MB, which matters on a phone. Of the pages only the big ones (many, not cached long).
     """
     cache = cache or GzipCache(None)
     for path in site.rglob("*"):
-        if path.suffix in PRECOMPRESS_SUFFIXES and path.stat().st_size >= PRECOMPRESS_MIN_BYTES:
+        if path.suffix in PRECOMPRESS_SUFFIXES:
+            minimum = PRECOMPRESS_MIN_BYTES
+        elif path.suffix == ".html":
+            minimum = PRECOMPRESS_MIN_PAGE_BYTES
+        else:
+            continue
+        if path.stat().st_size >= minimum:
             cache.write(path, path.with_name(path.name + ".gz"))
 
 
