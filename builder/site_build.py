@@ -100,7 +100,7 @@ def build_site(config: MkDocsConfig, site_dir: Path | None = None) -> tuple[Path
 
 
 PRECOMPRESS_SUFFIXES = (".js", ".css", ".json")
-PRECOMPRESS_MIN_BYTES = 10_000
+PRECOMPRESS_MIN_BYTES = 1_000
 # Only the big pages (the code index lists every code): compressing thousands of tree pages
 # would cost the build more than it saves.
 PRECOMPRESS_MIN_PAGE_BYTES = 150_000
