@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -101,3 +102,10 @@ def test_a_site_that_fails_late_publishes_no_new_index(tmp_path: Path) -> None:
     assert "stale-review" in result.stderr
     assert (index / "CURRENT").read_text() == current
     assert sorted(p.name for p in index.iterdir()) == builds
+
+
+def test_the_theme_search_finds_codes_on_tree_pages_only(built: Path) -> None:
+    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert not [loc for loc in locations if loc.startswith("codes/")], "codes listed twice"
+    assert "0xA702" in locations["trees/pacs-viewer/viewer-blank/"]
