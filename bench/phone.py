@@ -27,7 +27,7 @@ from bench.preview import CHROMIUM, CHROMIUM_ARGS
 DOWN_BPS = 1_600_000 / 8  # about 1.6 Mbit/s, a weak mobile line
 UP_BPS = 750_000 / 8
 LATENCY_MS = 150
-CPU_SLOWDOWN = int(__import__("os").environ.get("FP_CPU_SLOWDOWN", "4"))
+CPU_SLOWDOWN = 4
 VIEWPORT = {"width": 390, "height": 844}
 TIMEOUT_MS = 60_000
 
