@@ -26,6 +26,7 @@ from bench.api_bench import CODE_SHARE, ApiResult, query_files, run_api_benchmar
 from bench.feedback_bench import FeedbackResult, feedback_table, run_feedback_benchmark
 from bench.generate import GeneratedKB, generate_kb
 from bench.measure import Measured, run_task
+from bench.phone import PhoneResult, run_phone_benchmark
 from bench.preview import PreviewResult, run_preview_benchmark
 from bench.queries import TYPO_SHARE, make_queries
 from bench.report import (
@@ -34,6 +35,8 @@ from bench.report import (
     build_table,
     load_average,
     machine,
+    phone_intro,
+    phone_table,
     preview_table,
     search_table,
     table,
@@ -73,6 +76,7 @@ class Results:
     preview: PreviewResult
     feedback: FeedbackResult
     load_before: str
+    phone: PhoneResult | None = None
     load_after: str = ""
 
 
@@ -91,6 +95,12 @@ def measure_builds(work: Path, size: int, seed: int) -> tuple[BuildRun, Generate
         ("compile", "compile", (trees,), project),
         ("index", "index", (trees, work / f"index-only-{size}"), project),
         ("build", "fastpath-build", (config, project / "site", project / "index"), project),
+        (
+            "rebuild",
+            "fastpath-rebuild",
+            (config, project / "site", project / "index", kb.files[len(kb.files) // 3]),
+            project,
+        ),
         ("plain", "plain-mkdocs", (plain_config, work / f"plain-{size}" / "site"), None),
     ):
         progress(f"{size} trees: {task}")
@@ -137,6 +147,11 @@ def run(work: Path, settings: Settings) -> Results:
         progress,
     )
 
+    phone = None
+    if settings.browser:
+        progress("phone profile: throttled Chromium, first and repeat visits")
+        phone = run_phone_benchmark(project / "site", project / "index", work)
+
     progress(f"preview: {settings.edits} edits" + (", then in Chromium" * settings.browser))
     preview = run_preview_benchmark(
         project,
@@ -147,13 +162,13 @@ def run(work: Path, settings: Settings) -> Results:
         work / "preview.log",
     )
     progress("done")
-    return Results(builds, search, api, preview, feedback, load_before, load_average())
+    return Results(builds, search, api, preview, feedback, load_before, phone, load_average())
 
 
 def render(settings: Settings, results: Results) -> str:
     """The whole report as Markdown."""
     api, search = results.api, results.search
-    found = targets(results.builds[settings.size], search, api, results.preview)
+    found = targets(results.builds, settings.size, search, api, results.preview, results.phone)
     parts = ["## Machine", "", table(["", ""], [list(row) for row in machine()]), ""]
     busy = was_busy(results.load_before)
     parts += [
@@ -218,6 +233,18 @@ def render(settings: Settings, results: Results) -> str:
         "",
         feedback_table(results.feedback),
         "",
+        *(
+            [
+                "## Phone profile",
+                "",
+                phone_intro(),
+                "",
+                phone_table(results.phone),
+                "",
+            ]
+            if results.phone
+            else []
+        ),
         "## Author preview",
         "",
         f"`fastpath preview` of one tree of {settings.size}.",
@@ -241,6 +268,7 @@ def raw(results: Results) -> dict[str, object]:
         "workers": [dataclasses.asdict(run) for run in results.api.workers],
         "preview": dataclasses.asdict(results.preview),
         "feedback": dataclasses.asdict(results.feedback),
+        "phone": dataclasses.asdict(results.phone) if results.phone else None,
         "load_average": [results.load_before, results.load_after],
     }
 
@@ -257,6 +285,7 @@ def parse_settings(argv: list[str] | None) -> tuple[Settings, Path | None, Path 
     parser.add_argument("--edits", type=int, help="preview edits to time")
     parser.add_argument("--no-browser", action="store_true", help="skip headless Chromium")
     parser.add_argument("--report-events", type=int, help="events the report reads (1,000,000)")
+    parser.add_argument("--browser", action="store_true", help="with --quick: Chromium too")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
@@ -271,7 +300,7 @@ def parse_settings(argv: list[str] | None) -> tuple[Settings, Path | None, Path 
         http_requests=args.http_requests or (2_000 if quick else 20_000),
         http_seconds=args.http_seconds or (5.0 if quick else 15.0),
         edits=args.edits or (3 if quick else 5),
-        browser=not args.no_browser and not quick,
+        browser=not args.no_browser and (not quick or args.browser),
         report_events=args.report_events or (100_000 if quick else 1_000_000),
     )
     return settings, args.keep, args.json

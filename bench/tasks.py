@@ -95,6 +95,20 @@ def fastpath_build(config_file: str, site_dir: str, index_dir: str) -> Result:
     }
 
 
+EDIT_MARK = "summary: |\n"
+
+
+def fastpath_rebuild(config_file: str, site_dir: str, index_dir: str, tree_file: str) -> Result:
+    """`fastpath build` again after one tree's summary was edited (the edit is not timed)."""
+    path = Path(tree_file)
+    text = path.read_text(encoding="utf-8")
+    if EDIT_MARK not in text:
+        raise SystemExit(f"{tree_file}: no block summary to edit")
+    edited = text.replace(EDIT_MARK, EDIT_MARK + "  Edited after the last build.\n", 1)
+    path.write_text(edited, encoding="utf-8")
+    return fastpath_build(config_file, site_dir, index_dir)
+
+
 def plain_mkdocs(config_file: str, site_dir: str) -> Result:
     """What `mkdocs build` does with hand-written pages."""
     import logging
@@ -123,6 +137,7 @@ TASKS: dict[str, Callable[..., Result]] = {
     "compile": compile_pages,
     "index": index,
     "fastpath-build": fastpath_build,
+    "fastpath-rebuild": fastpath_rebuild,
     "plain-mkdocs": plain_mkdocs,
     "search": search,
 }

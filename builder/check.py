@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from builder.build_cache import TreeCache
 from builder.claims import resolve_codes
 from builder.contacts import Contacts, ContactScope, contact_scopes
 from builder.families import EMPTY_REGISTRY, FAMILIES_FILE, FamilyRegistry, load_families
@@ -250,16 +251,38 @@ class _Registries:
         return [p for _, found in self.loaded.values() for p in found]
 
 
+def _load_cached(
+    path: Path, max_bytes: int, families: FamilyRegistry, cache: TreeCache
+) -> tuple[Tree | None, list[Problem]]:
+    """load_tree, skipped when the cache has these very bytes read with the same families."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load_tree(path, max_bytes, families)
+    shown = display_path(path)
+    # The claims' families and keys are computed at load: the registry is part of the key.
+    context = f"{max_bytes} {families!r}"
+    cached = cache.get(shown, data, context)
+    if cached is not None:
+        return cached
+    tree, found = load_tree(path, max_bytes, families)
+    cache.put(shown, data, context, tree, found)
+    return tree, found
+
+
 def check_paths(
     paths: Iterable[Path],
     options: CheckOptions | None = None,
     knowledge_base: Path | None = None,
+    cache: TreeCache | None = None,
 ) -> CheckResult:
     """Load every tree file under the paths and check them all together.
 
     Named files are checked against their whole knowledge base (`knowledge_base`, else the
     folder of the nearest families.yaml above them): links to other trees resolve and a code
     another file already claims is found, but only the named files' problems are reported.
+
+    With a cache, files whose bytes it has seen are not parsed again (the rules all run).
     """
     options = options or CheckOptions()
     paths = list(paths)
@@ -279,7 +302,11 @@ def check_paths(
         context_files = [p for p in find_tree_files([root]) if p.resolve() not in chosen]
     trees: list[Tree] = []
     for path in files:
-        tree, found = load_tree(path, options.max_bytes, registries.of(path))
+        families = registries.of(path)
+        if cache is not None:
+            tree, found = _load_cached(path, options.max_bytes, families, cache)
+        else:
+            tree, found = load_tree(path, options.max_bytes, families)
         problems.extend(found)
         if tree is not None:
             trees.append(tree)

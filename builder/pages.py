@@ -130,13 +130,18 @@ def tree_page(tree: Tree) -> str:
     )
 
 
+def linked_tree_ids(tree: Tree) -> set[str]:
+    """The trees this tree's answers lead to (their titles show on its page)."""
+    return {tree_link_id(t) for n in tree.nodes.values() for t, _ in n.targets if is_tree_link(t)}
+
+
 def tree_body(tree: Tree, site: SiteContext) -> str:
     """The HTML of a tree: every step a numbered section, every answer a link naming the
     step it leads to (so the page read alone, or printed, is the runbook), and its
     flowchart's source."""
     path = expert_path(tree)
     numbers = step_numbers(tree)
-    linked = {tree_link_id(t) for n in tree.nodes.values() for t, _ in n.targets if is_tree_link(t)}
+    linked = linked_tree_ids(tree)
     return (
         _templates()
         .get_template("tree_body.html.j2")

@@ -8,15 +8,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from builder.build_cache import GzipCache, TreeCache, code_fingerprint, digest
 from builder.check import CheckOptions, check_paths
 from builder.codetable import code_table_js
-from builder.contacts import Contacts
+from builder.contacts import CONTACTS_FILE, Contacts
+from builder.families import FAMILIES_FILE
 from builder.model import Tree
 from builder.notices import NOTICES_FILE, load_notices, notices_js
 from builder.pages import (
@@ -25,6 +29,7 @@ from builder.pages import (
     SiteContext,
     codes_page,
     insert_body,
+    linked_tree_ids,
     plain_title,
     preview_page,
     system_index_path,
@@ -34,6 +39,7 @@ from builder.pages import (
     tree_page,
 )
 from builder.plugin_config import FastpathConfig
+from builder.plugin_reuse import REUSE_TEMPLATE, PageReuse, skip_markdown
 from builder.preview_trees import load_preview
 from builder.problems import Problem
 from builder.report import report_lines
@@ -56,6 +62,8 @@ LICENSES = ("vendor/mermaid.LICENSE", "vendor/iframe-worker.LICENSE")
 OFFLINE_SHIM = "vendor/iframe-worker-shim.js"
 HEAD_SCRIPT = "claim-query.js"
 SEARCH_BOX_MARKER = "data-fp-search"
+# Files of a knowledge base that shape every page (claims' families, escalation contacts).
+KNOWLEDGE_BASE_FILES = (FAMILIES_FILE, CONTACTS_FILE, NOTICES_FILE)
 
 
 class FastpathPlugin(BasePlugin[FastpathConfig]):
@@ -71,6 +79,12 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.root = Path.cwd()
         self._loaded = False
         self.ticket = TicketTarget()
+        # Set by `fastpath build` (builder.site_build): keep parsed trees and pages for the
+        # next build in this folder (see builder.build_cache).
+        self.cache_dir: Path | None = None
+        self._tree_cache: TreeCache | None = None
+        self.reuse: PageReuse | None = None
+        self.gzip_cache = GzipCache(None)
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -152,7 +166,10 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         trees_dir = self.root / self.config.trees_dir
         if not trees_dir.is_dir():
             raise PluginError(f"fastpath: trees folder not found: {trees_dir}")
-        result = check_paths([trees_dir], self._options())
+        self._tree_cache = TreeCache(self.cache_dir) if self.cache_dir else None
+        result = check_paths([trees_dir], self._options(), cache=self._tree_cache)
+        if self._tree_cache is not None:
+            self._tree_cache.save()
         for line in report_lines(result.warnings):
             log.warning(line)
         # In strict mode warnings fail too (MkDocs counts only those logged while it builds).
@@ -238,15 +255,111 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         except ValueError:
             return None
 
+    @event_priority(-100)  # after the theme's search plugin has seen the page
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        if self.reuse is not None:
+            self.reuse.record_search(page, config)
+        return None
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.reuse is not None:
+            self.reuse.finish(Path(config.site_dir))
         # `mkdocs serve` keeps plugin instances across rebuilds: read the trees afresh.
         self._loaded = False
+
+    def start_reuse(self, config: MkDocsConfig, published: Path) -> None:
+        """Reuse the unchanged pages of the site published at `published` in this build."""
+        self.gzip_cache = GzipCache(self.cache_dir)
+        if self.cache_dir is None or self.config.preview or not self.config.enabled:
+            return
+        self.reuse = PageReuse(self.cache_dir, published, self._build_key(config))
+
+    def finish_reuse(self, published: bool) -> None:
+        """After the build: remember its pages (and compressed assets) if its site was
+        published."""
+        if published:
+            self.gzip_cache.prune()
+        if self.reuse is not None:
+            if published:
+                self.reuse.current.save()
+            self.reuse.close()
+            self.reuse = None
+
+    def _build_key(self, config: MkDocsConfig) -> str:
+        """Everything every page depends on: the code, the configuration, the registries."""
+        parts: list[str | bytes] = [code_fingerprint(), str(self.config.offline)]
+        if config.config_file_path:
+            parts.append(Path(config.config_file_path).read_bytes())
+        parts += [str(config.site_url), str(config.use_directory_urls), str(config.theme.dirs)]
+        parts += [str(s) for s in (*config.extra_javascript, *config.extra_css)]
+        parts += [str(f) for f in config.theme.get("features") or []]
+        custom = config.theme.custom_dir
+        trees_dir = self.root / self.config.trees_dir
+        # The knowledge base's own files (families, contacts, notices), wherever they are.
+        registries = [p for n in KNOWLEDGE_BASE_FILES for p in trees_dir.rglob(n)]
+        extra_files = [
+            *(Path(custom).rglob("*") if custom else ()),
+            *trees_dir.glob("*.y*ml"),
+            *registries,
+        ]
+        for path in sorted(extra_files):
+            if path.is_file():
+                parts += [str(path), path.read_bytes()]
+        return digest(*parts)
+
+    def _page_inputs(self, page: Page) -> str | None:
+        """What shapes a generated page besides its Markdown; None for pages always built."""
+        src = page.file.src_uri
+        if src == CODES_PAGE:
+            return ""
+        tree = self.page_trees.get(src)
+        if tree is None or src == PREVIEW_PAGE or self._tree_cache is None:
+            return None
+        source = self._tree_cache.source_digest(tree.path)
+        if source is None:
+            return None
+        others = [
+            [i, self.site.trees[i].title, tree_page_path(self.site.trees[i])]
+            for i in sorted(linked_tree_ids(tree))
+            if i in self.site.trees
+        ]
+        return digest(source, tree.path, str(others), str(self.site.directory_urls))
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
+        if self.reuse is not None:
+            self.reuse.set_nav(nav)
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        if self.reuse is None or env.loader is None:
+            return None
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSE_TEMPLATE: ""}), env.loader])
+        return env
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """A reused page needs no Markdown; a tree page's digest is HTML already."""
+        if not self.config.enabled or page.file.src_uri == PREVIEW_PAGE:
+            return None
+        if self.reuse is not None and self.reuse.consider(page, self._page_inputs(page)):
+            skip_markdown(page, "")
+            return ""
+        if page.file.src_uri in self.page_trees:
+            skip_markdown(page, markdown)
+            return ""
+        return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Tree pages get their compiled tree; the page with the error-code box, a head script
         that runs before the theme's."""
         if not self.config.enabled:
             return None
+        if self.reuse is not None and self.reuse.place(page):
+            return ""
         tree = self.page_trees.get(page.file.src_uri)
         if tree is not None:
             # The tree's HTML is built and sanitised by Fastpath; it skips MkDocs' Markdown

@@ -6,10 +6,8 @@ which becomes the site only once everything succeeded (see builder/site_publish.
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from builder.build_cache import CACHE_DIR, GzipCache
 from builder.model import Tree
 from builder.oserrors import disk_error
 from builder.plugin import FastpathPlugin
@@ -36,10 +35,12 @@ def load_site_config(
     strict: bool = False,
     offline: bool = False,
     overrides: dict[str, Any] | None = None,
+    cache: bool = True,
 ) -> MkDocsConfig:
     """The project's MkDocs configuration, with the fastpath plugin's mode set.
 
-    `offline` builds a copy that works opened from disk (the plugin's `offline` option).
+    `offline` builds a copy that works opened from disk (the plugin's `offline` option);
+    `cache` keeps what a build made for the next (builder.build_cache) next to mkdocs.yml.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if not config_file.is_file():
@@ -50,6 +51,8 @@ def load_site_config(
         raise SiteBuildError(f"{config_file}: {e}") from None
     if offline:
         fastpath_plugin(config).config.offline = True
+    if cache:
+        fastpath_plugin(config).cache_dir = config_file.resolve().parent / CACHE_DIR
     return config
 
 
@@ -85,11 +88,12 @@ def prepare_site(
         raise SiteBuildError(disk_error("create the site build folder", e, target.parent)) from None
     config.site_dir = str(staged.folder)
     plugin = fastpath_plugin(config)
+    plugin.start_reuse(config, target)  # pages unchanged since the last build are linked
     try:
         build(config)
-        precompress(staged.folder)
+        precompress(staged.folder, plugin.gzip_cache)
     except BaseException as e:
-        staged.discard()
+        discard_site(staged, config)
         if isinstance(e, OSError):
             raise SiteBuildError(disk_error("write the site", e, staged.folder)) from None
         if isinstance(e, (MkDocsException, SystemExit)):
@@ -99,41 +103,53 @@ def prepare_site(
     return staged, list(plugin.trees)
 
 
-def publish_site(staged: StagedSite) -> None:
-    """Make a prepared site the published one, in one atomic switch (SiteBuildError if not)."""
+def publish_site(staged: StagedSite, config: MkDocsConfig) -> None:
+    """Make a prepared site the published one, in one atomic switch (SiteBuildError if not);
+    then remember its pages for the next build."""
     try:
         staged.publish()
     except OSError as e:
-        staged.discard()
+        discard_site(staged, config)
         raise SiteBuildError(disk_error("publish the site", e, staged.target)) from None
+    fastpath_plugin(config).finish_reuse(published=True)
+
+
+def discard_site(staged: StagedSite, config: MkDocsConfig) -> None:
+    """Remove a prepared site that is not to be published (its pages are not remembered)."""
+    fastpath_plugin(config).finish_reuse(published=False)
+    staged.discard()
 
 
 def build_site(config: MkDocsConfig, site_dir: Path | None = None) -> tuple[Path, list[Tree]]:
     """Build and publish the site; return where it was published and the trees in it."""
     staged, trees = prepare_site(config, site_dir)
-    publish_site(staged)
+    publish_site(staged, config)
     return staged.target, trees
 
 
 PRECOMPRESS_SUFFIXES = (".js", ".css", ".json")
-PRECOMPRESS_MIN_BYTES = 10_000
+PRECOMPRESS_MIN_BYTES = 1_000
+# Only the big pages (the code index lists every code): compressing thousands of tree pages
+# would cost the build more than it saves.
+PRECOMPRESS_MIN_PAGE_BYTES = 150_000
 
 
-def precompress(site: Path) -> None:
+def precompress(site: Path, cache: GzipCache | None = None) -> None:
     """Write a .gz beside each large script, style sheet and search index.
 
     The server sends it to browsers that accept gzip: Mermaid drops from 3.5 MB to about
-    1 MB, which matters on a phone. Pages are left alone (many, small, not cached long).
+    1 MB, which matters on a phone. Of the pages only the big ones (many, not cached long).
     """
+    cache = cache or GzipCache(None)
     for path in site.rglob("*"):
-        if path.suffix in PRECOMPRESS_SUFFIXES and path.stat().st_size >= PRECOMPRESS_MIN_BYTES:
-            with (
-                path.open("rb") as src,
-                gzip.GzipFile(
-                    path.with_name(path.name + ".gz"), "wb", compresslevel=6, mtime=0
-                ) as dst,
-            ):
-                shutil.copyfileobj(src, dst)
+        if path.suffix in PRECOMPRESS_SUFFIXES:
+            minimum = PRECOMPRESS_MIN_BYTES
+        elif path.suffix == ".html":
+            minimum = PRECOMPRESS_MIN_PAGE_BYTES
+        else:
+            continue
+        if path.stat().st_size >= minimum:
+            cache.write(path, path.with_name(path.name + ".gz"))
 
 
 def quiet_mkdocs_info(verbose: bool) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from builder.site_build import (
     SiteBuildError,
+    discard_site,
     load_site_config,
     load_trees,
     prepare_site,
@@ -91,13 +92,13 @@ def build_project(
     try:
         index_folder = index.wait() if index is not None else None
     except IndexBuildError as e:
-        staged.discard()
+        discard_site(staged, config)
         raise BuildFailed(str(e)) from None
     except BaseException:
-        staged.discard()
+        discard_site(staged, config)
         raise
     try:
-        publish_site(staged)
+        publish_site(staged, config)
     except SiteBuildError as e:
         if index_folder is not None:
             discard_index(index_folder)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 
@@ -15,6 +18,7 @@ from search.store.builds import current_build
 from search.store.publish import build_index
 from search.web.app import FastpathApp, create_app
 from search.web.security import SECURITY_HEADERS
+from search.web.static import site_app
 from search.web.testing import WSGIResponse, call_wsgi
 
 DATA = Path(__file__).parent / "data" / "search"
@@ -204,3 +208,40 @@ def test_path_traversal_is_a_404(app: FastpathApp, target: str) -> None:
     response = get(app, target)
     assert response.status == 404
     assert b"SECRET" not in response.body
+
+
+def test_assets_named_by_their_content_are_cached_for_good(tmp_path: Path) -> None:
+    for name in ("assets/javascripts/bundle.a5f9d56c.min.js", "assets/fastpath/fastpath.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("/* script */", encoding="utf-8")
+    app = site_app(tmp_path)
+    hashed = call_wsgi(app, "/assets/javascripts/bundle.a5f9d56c.min.js").headers
+    plain = call_wsgi(app, "/assets/fastpath/fastpath.js").headers
+    assert "immutable" in hashed["cache-control"]
+    assert "max-age=315360000" in hashed["cache-control"]
+    assert "immutable" not in plain["cache-control"]
+
+
+def _get_page(app: Any, accept_encoding: str) -> tuple[dict[str, str], bytes]:
+    environ: dict[str, Any] = {"PATH_INFO": "/", "HTTP_ACCEPT_ENCODING": accept_encoding}
+    setup_testing_defaults(environ)
+    captured: dict[str, str] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured.update({name.lower(): value for name, value in headers})
+        return lambda data: None
+
+    return captured, b"".join(app(environ, start_response))
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(tmp_path: Path) -> None:
+    page = "<!doctype html><title>x</title>" + "<p>Do other studies open?</p>" * 200
+    (tmp_path / "index.html").write_text(page, encoding="utf-8")
+    app = site_app(tmp_path)
+    headers, body = _get_page(app, "gzip, deflate")
+    assert headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["vary"]
+    assert gzip.decompress(body).decode("utf-8") == page
+    assert int(headers["content-length"]) == len(body) < len(page) // 10
+    plain_headers, plain = _get_page(app, "")
+    assert "content-encoding" not in plain_headers and plain.decode("utf-8") == page

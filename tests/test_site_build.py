@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -204,3 +205,10 @@ def test_a_bad_ticket_target_stops_the_build_with_a_clear_message(tmp_path: Path
     assert result.returncode == 1
     assert "ticket_url: has no placeholder for the ticket text" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_theme_search_finds_codes_on_tree_pages_only(built: Path) -> None:
+    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert not [loc for loc in locations if loc.startswith("codes/")], "codes listed twice"
+    assert "0xA702" in locations["trees/pacs-viewer/viewer-blank/"]

@@ -76,6 +76,7 @@ def test_only_the_plugin_and_site_build_import_mkdocs() -> None:
     assert importers_of("mkdocs") == {
         "builder.plugin",
         "builder.plugin_config",
+        "builder.plugin_reuse",  # the plugin's page reuse, MkDocs' pages and navigation
         "builder.site_build",
     }
 

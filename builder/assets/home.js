@@ -59,7 +59,9 @@
       window.clearTimeout(timer);
       box.search(true);
     });
-    var initial = window.fastpathPendingQuery || new URLSearchParams(window.location.search).get("q");
+    // On a slow line the box shows before this script arrives: what was typed meanwhile counts.
+    var initial = window.fastpathPendingQuery || new URLSearchParams(window.location.search).get("q") ||
+      this.input.value;
     window.fastpathPendingQuery = null;
     if (initial) {
       this.input.value = initial.slice(0, MAX_QUERY);

@@ -31,6 +31,16 @@ def write_engine_index(documents: Iterable[SearchDocument], folder: Path) -> int
     return write_index(documents, folder)
 
 
+def update_engine_index(
+    folder: Path, remove: Iterable[str], documents: Iterable[SearchDocument]
+) -> int:
+    """Remove documents by id from the index in a folder and add others; return how many
+    were added."""
+    from search.engine.whoosh_engine import update_index
+
+    return update_index(folder, remove, documents)
+
+
 def open_engine_index(folder: Path) -> EngineIndex:
     """Open the index build in a folder for searching."""
     from search.engine.whoosh_engine import open_index

@@ -89,6 +89,26 @@ def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
     return count
 
 
+def update_index(folder: Path, remove: Iterable[str], documents: Iterable[SearchDocument]) -> int:
+    """Remove documents by id from the index in a folder and add others; return how many
+    were added. Only new files are written: a copy of a published build can be updated."""
+    ix = whoosh_index.open_dir(str(folder))
+    count = 0
+    writer = ix.writer()
+    try:
+        for doc_id in remove:
+            writer.delete_by_term(DOC_ID, doc_id)
+        for document in documents:
+            writer.add_document(**_fields(document))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    return count
+
+
 # Stems of query words, cached once per build for all its searchers and threads. Whoosh's
 # own cache (an LFU dict inside each analyser) is not thread-safe: shared between threads it
 # raised "dictionary changed size during iteration" and grew far past its cap. lru_cache is

@@ -9,26 +9,38 @@ core busy), and published only when the caller says the site succeeded.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from builder.build_cache import digest
+from builder.codes import PrefixTable
 from builder.model import Tree
 from builder.oserrors import disk_error
-from search.documents import code_prefixes, documents_from_trees
-from search.engine import write_engine_index
+from search.documents import SearchDocument, code_prefixes, documents_from_trees
+from search.engine import update_engine_index, write_engine_index
 from search.store.builds import (
     DEFAULT_INDEX_DIR,
+    current_build,
     discard_build,
     new_build_dir,
     prune_builds,
     switch_to,
     write_prefixes,
 )
+
+# In each build: tree id -> [the key of what it was indexed from, its document ids].
+TREES_FILE = "fastpath-trees.json"
+# A build that changes more trees than this share is written afresh: cheaper than deleting
+# most of a copy, and it leaves no deleted documents behind.
+MAX_UPDATED_SHARE = 0.25
 
 __all__ = [
     "DEFAULT_INDEX_DIR",
@@ -60,21 +72,85 @@ def build_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = Tru
     return folder
 
 
-def prepare_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = True) -> Path:
-    """Write a new index build under out_dir without making it current; return its folder."""
-    trees = list(trees)
+@lru_cache(maxsize=1)
+def _code_key() -> str:
+    package = Path(__file__).resolve().parent.parent
+    return digest(*(p.read_bytes() for p in sorted(package.rglob("*.py"))))
+
+
+def _documents(
+    trees: list[Tree], changed: list[Tree], directory_urls: bool
+) -> tuple[list[SearchDocument], PrefixTable]:
+    """The documents of the changed trees, and the typed code prefixes of all of them."""
     try:
-        documents = documents_from_trees(trees, directory_urls)
-        prefixes = code_prefixes(trees)
+        return documents_from_trees(changed, directory_urls), code_prefixes(trees)
     except Exception as e:
         raise IndexBuildError(f"cannot index the trees: {type(e).__name__}: {e}") from e
+
+
+Indexed = dict[str, tuple[str, list[str]]]  # tree id -> (its key, its document ids)
+
+
+def _previous(out_dir: Path) -> tuple[Path, Indexed] | None:
+    """The current build and what its trees were indexed from, if it says."""
+    folder = current_build(out_dir)
+    if folder is None:
+        return None
+    try:
+        raw = json.loads((folder / TREES_FILE).read_text(encoding="utf-8"))
+        return folder, {
+            str(i): (str(key), [str(d) for d in docs]) for i, (key, docs) in raw.items()
+        }
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write(trees: list[Tree], folder: Path, out_dir: Path, directory_urls: bool) -> None:
+    """Write the index into folder: the current build updated where only a few trees
+    changed, else every document afresh."""
+    keys = {t.id: digest(_code_key(), repr(t), str(directory_urls)) for t in trees}
+    indexed: Indexed = {}
+    previous = _previous(out_dir)
+    update: list[str] | None = None  # the document ids to remove from a copy, when updating
+    changed = trees
+    if previous is not None:
+        old_folder, old = previous
+        stale = [i for i, (key, _) in old.items() if keys.get(i) != key]
+        fresh = [t for t in trees if old.get(t.id, ("", []))[0] != keys[t.id]]
+        touched = set(stale) | {t.id for t in fresh}
+        if len(touched) <= MAX_UPDATED_SHARE * max(len(trees), 1):
+            shutil.copytree(old_folder, folder, dirs_exist_ok=True)
+            (folder / TREES_FILE).unlink()
+            indexed = {i: entry for i, entry in old.items() if keys.get(i) == entry[0]}
+            update = [doc for i in stale for doc in old[i][1]]
+            changed = fresh
+    documents, prefixes = _documents(trees, changed, directory_urls)
+    if update is not None:
+        update_engine_index(folder, update, documents)
+    else:
+        write_engine_index(documents, folder)
+    write_prefixes(folder, prefixes)
+    for document in documents:
+        indexed.setdefault(document.tree, (keys[document.tree], []))[1].append(document.doc_id)
+    (folder / TREES_FILE).write_text(json.dumps(indexed, sort_keys=True), encoding="utf-8")
+
+
+def prepare_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = True) -> Path:
+    """Write a new index build under out_dir without making it current; return its folder.
+
+    When the current build records what it was made from and few trees changed, the new
+    build is a copy of it with only their documents replaced.
+    """
+    trees = list(trees)
     try:
         folder = new_build_dir(out_dir)
     except OSError as e:
         raise IndexBuildError(disk_error("create the index build folder", e, out_dir)) from e
     try:
-        write_engine_index(documents, folder)
-        write_prefixes(folder, prefixes)
+        _write(trees, folder, out_dir, directory_urls)
+    except IndexBuildError:
+        discard_build(folder)
+        raise
     except OSError as e:
         discard_build(folder)
         raise IndexBuildError(disk_error("write the search index", e, folder)) from e

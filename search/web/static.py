@@ -8,9 +8,12 @@ WhiteNoise refuses non-canonical URLs (`..`, backslashes) and paths outside the 
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from wsgiref.headers import Headers
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -24,6 +27,15 @@ def _no_cache_for_pages(headers: Headers, path: str, url: str) -> None:
     """Pages change with every build; assets keep WhiteNoise's short max-age."""
     if path.endswith(".html"):
         headers["Cache-Control"] = "no-cache"
+
+
+# Files whose name carries a hash of their content (the theme's bundle.a5f9d56c.min.js) can
+# never change under the same name: browsers keep them for a year without asking again.
+_FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
+
+
+def _is_fingerprinted(path: str, url: str) -> bool:
+    return _FINGERPRINTED.search(url) is not None
 
 
 def not_found_app(site_dir: Path) -> WSGIApplication:
@@ -49,6 +61,51 @@ def not_found_app(site_dir: Path) -> WSGIApplication:
     return not_found
 
 
+# Pages are not compressed at build time (thousands of them, each rebuilt often); compressing
+# one on the way out costs well under a millisecond and saves most of its bytes on a phone.
+PAGE_GZIP_LEVEL = 6
+PAGE_GZIP_MIN_BYTES = 1_000
+
+
+def compress_pages(app: WSGIApplication) -> WSGIApplication:
+    """Gzip HTML responses for clients that accept it (WhiteNoise serves the rest)."""
+
+    def compressing(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        accepts = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        captured: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured[:] = [status, headers, exc_info]
+            return lambda data: None
+
+        body = app(environ, capture)
+        status, headers, exc_info = captured
+        names = {name.lower(): value for name, value in headers}
+        if (
+            not accepts
+            or environ.get("REQUEST_METHOD") == "HEAD"
+            or not names.get("content-type", "").startswith("text/html")
+            or "content-encoding" in names
+        ):
+            start_response(status, headers, exc_info)
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        kept = [(n, v) for n, v in headers if n.lower() not in ("content-length", "vary")]
+        vary = ", ".join(filter(None, [names.get("vary"), "Accept-Encoding"]))
+        if len(data) >= PAGE_GZIP_MIN_BYTES:
+            data = gzip.compress(data, PAGE_GZIP_LEVEL, mtime=0)
+            kept.append(("Content-Encoding", "gzip"))
+        start_response(status, [*kept, ("Vary", vary), ("Content-Length", str(len(data)))])
+        return [data]
+
+    return compressing
+
+
 def _whitenoise(root: Path) -> WSGIApplication:
     app: WSGIApplication = WhiteNoise(
         not_found_app(root),
@@ -57,12 +114,14 @@ def _whitenoise(root: Path) -> WSGIApplication:
         autorefresh=True,
         allow_all_origins=False,
         add_headers_function=_no_cache_for_pages,
+        immutable_file_test=_is_fingerprinted,
     )
     return app
 
 
 def site_app(site_dir: Path) -> WSGIApplication:
-    """The static site: `index.html` for folder URLs, a 404 for everything else.
+    """The static site: `index.html` for folder URLs, a 404 for everything else; pages
+    compressed for browsers that accept it.
 
     `site_dir` may be a symlink a build swaps to a new folder: it is resolved once per
     request, so a request reads one build throughout (headers and body of the same file).
@@ -75,7 +134,7 @@ def site_app(site_dir: Path) -> WSGIApplication:
         if served is None:
             if len(by_build) >= KEPT_BUILD_APPS:
                 by_build.clear()
-            served = by_build[root] = _whitenoise(Path(root))
+            served = by_build[root] = compress_pages(_whitenoise(Path(root)))
         return served(environ, start_response)
 
     return app

@@ -85,11 +85,16 @@ def test_instant_navigation_through_the_site_navigation(tree_page, pages):
     tree_page.open(pages.main_tree)
     page.evaluate("window.__sameDocument = true")
     nav = page.locator(".md-nav--primary")
+    # Systems a page is not in are collapsed (navigation.prune): open the system first.
+    nav.get_by_role("link", name="Fixture network").click()
+    expect(page).to_have_url(re.compile(r"/trees/fixture-network/$"))
     nav.get_by_role("link", name="Fixture VPN will not connect").click()
     expect(tree_page.root).to_have_attribute("data-fp-tree", "fx-vpn-down")
     assert page.evaluate("window.__sameDocument") is True, "expected instant navigation"
     _expect_mounted_once(tree_page, "fx-vpn-down", 1)
     tree_page.expect_at("vpn-client")
+    nav.get_by_role("link", name="Fixture viewer").click()
+    expect(page).to_have_url(re.compile(r"/trees/fixture-viewer/$"))
     nav.get_by_role("link", name="Fixture images stay blank").click()
     expect(tree_page.root).to_have_attribute("data-fp-tree", "fx-images-blank")
     _expect_mounted_once(tree_page, "fx-images-blank", 1)
@@ -171,9 +176,12 @@ def test_navigation_lists_only_the_system_page_for_large_systems(pruned_site, we
     assert "../" in pruned, pruned
     assert "../fx-viewer-slow/" not in pruned, pruned
     assert "./" not in pruned, pruned
-    # Systems within the limit still list their trees.
+    # Other systems are collapsed to their index page (navigation.prune); a system within
+    # the limit still lists its trees on its own pages.
     assert "../../fixture-network/" in pruned, pruned
-    assert "../../fixture-network/fx-vpn-down/" in pruned, pruned
+    assert "../../fixture-network/fx-vpn-down/" not in pruned, pruned
+    network = _nav_links(pruned_site / "trees/fixture-network/fx-vpn-down/index.html")
+    assert "./" in network, network
 
     # With the default limit the same page lists every tree of its system.
     full = _nav_links(web_site.folder / page)
