@@ -118,11 +118,12 @@ def prune_site_builds(target: Path) -> list[Path]:
     return removed
 
 
-def _new_build_folder(folders: Path) -> Path:
-    """Create an empty, uniquely named build folder (mode from the umask, like any mkdir)."""
+def new_build_folder(folders: Path, prefix: str = "") -> Path:
+    """Create an empty, uniquely named build folder (mode from the umask, like any mkdir):
+    `<prefix><nanoseconds>-<pid>`, so names sort by age. Site and index builds both use it."""
     stamp = time.time_ns()
     while True:
-        folder = folders / f"{stamp:020d}-{os.getpid()}"
+        folder = folders / f"{prefix}{stamp:020d}-{os.getpid()}"
         try:
             folder.mkdir()
         except FileExistsError:
@@ -155,7 +156,7 @@ class StagedSite:
         self.folders = builds_dir(target)
         self.folders.mkdir(parents=True, exist_ok=True)
         prune_site_builds(target)
-        self.folder = _new_build_folder(self.folders)
+        self.folder = new_build_folder(self.folders)
         self._lock_fd = _lock(self.folder)
         self._previous: Path | None = None
 

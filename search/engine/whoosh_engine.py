@@ -74,25 +74,18 @@ def _fields(document: SearchDocument) -> dict[str, str]:
 
 def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
     """Write the documents as a new index in an existing, empty folder; return the count."""
-    ix = whoosh_index.create_in(str(folder), build_schema())
-    count = 0
-    writer = ix.writer()
-    try:
-        for document in documents:
-            writer.add_document(**_fields(document))
-            count += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    ix.close()
-    return count
+    return _write(whoosh_index.create_in(str(folder), build_schema()), (), documents)
 
 
 def update_index(folder: Path, remove: Iterable[str], documents: Iterable[SearchDocument]) -> int:
     """Remove documents by id from the index in a folder and add others; return how many
     were added. Only new files are written: a copy of a published build can be updated."""
-    ix = whoosh_index.open_dir(str(folder))
+    return _write(whoosh_index.open_dir(str(folder)), remove, documents)
+
+
+def _write(ix: Any, remove: Iterable[str], documents: Iterable[SearchDocument]) -> int:
+    """Remove documents by id, add the others, commit all at once; return how many were added.
+    Nothing is committed if anything fails."""
     count = 0
     writer = ix.writer()
     try:

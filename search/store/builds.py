@@ -20,6 +20,8 @@ import shutil
 import time
 from pathlib import Path
 
+from builder.site_publish import new_build_folder
+
 DEFAULT_INDEX_DIR = Path(".fastpath") / "index"
 POINTER = "CURRENT"
 BUILD_PREFIX = "index-"
@@ -62,15 +64,7 @@ def _stamp_ns(name: str) -> int:
 def new_build_dir(index_dir: Path) -> Path:
     """Create an empty, uniquely named folder for a new build."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.time_ns()
-    while True:
-        folder = index_dir / f"{BUILD_PREFIX}{stamp:020d}-{os.getpid()}"
-        try:
-            folder.mkdir()
-        except FileExistsError:
-            stamp += 1
-            continue
-        return folder
+    return new_build_folder(index_dir, BUILD_PREFIX)
 
 
 def discard_build(folder: Path) -> None:
