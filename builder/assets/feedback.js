@@ -17,11 +17,13 @@
   var MAX_BATCH = 50;
   var VISIT_KEY = "fastpath.visit";
   var FROM_SEARCH_KEY = "fastpath.fromSearch";
+  var RECORDING_KEY = "fastpath.recording"; // the last answer of api/events/config this visit
   var CODE = /^[\x21-\x7e]([\x20-\x7e]{0,62}[\x21-\x7e])?$/;
   var script = document.currentScript;
   var siteRoot = new URL("../../", script ? script.src : window.location.href);
 
   var recording = null; // a promise of true/false, asked once per page load
+  var recordingKnown = rememberedRecording(); // true/false from earlier in this visit, or null
   var queue = [];
   var timer = 0;
   var walks = []; // mounted tree pages: {root, tree, version, node, outcome, leftAt}
@@ -54,9 +56,27 @@
     }
   }
 
+  function rememberedRecording() {
+    try {
+      var known = window.sessionStorage.getItem(RECORDING_KEY);
+      return known === "on" ? true : known === "off" ? false : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function remember(on) {
+    recordingKnown = on;
+    try { window.sessionStorage.setItem(RECORDING_KEY, on ? "on" : "off"); } catch (e) { /* */ }
+    return on;
+  }
+
+  /* Asked once per page load; until the answer comes, what this visit last heard counts,
+   * so a page left quickly (a code that jumps straight to its step) still reports. */
   function isRecording() {
     if (recording) return recording;
     if (!/^https?:$/.test(window.location.protocol) || !window.fetch) {
+      recordingKnown = false;
       recording = Promise.resolve(false);
     } else {
       recording = window.fetch(new URL("api/events/config", siteRoot).href,
@@ -65,7 +85,8 @@
           if (!response.ok || !/json/.test(response.headers.get("Content-Type") || "")) return false;
           return response.json().then(function (data) { return data.recording === true; });
         })
-        .catch(function () { return false; });
+        .catch(function () { return false; })
+        .then(remember);
     }
     return recording;
   }
@@ -95,13 +116,15 @@
 
   /* Queue an event; sent within a second, together with what else happened meanwhile. */
   function record(event, now) {
-    isRecording().then(function (on) {
-      if (!on) return;
+    function enqueue() {
       event.visit = visitId();
       queue.push(event);
       if (now) send(true);
       else if (!timer) timer = window.setTimeout(function () { send(false); }, 1000);
-    });
+    }
+    isRecording();
+    if (recordingKnown === true) enqueue();
+    else if (recordingKnown === null) recording.then(function (on) { if (on) enqueue(); });
   }
 
   function treeEvent(walk, kind, node, extra) {

@@ -342,6 +342,9 @@ def test_feedback_controls_and_notices_pass_axe(
         "    from: 2000-01-01T00:00+00:00\n    until: 2999-01-01T00:00+00:00\n",
         encoding="utf-8",
     )
+    # Pages ask for notices when they open, then every few seconds: open this one once the
+    # server has read the file, so it shows at once.
+    wait_for(lambda: bool(served.feedback.views.notices.current()))
     context = browser.new_context(base_url=served.url, color_scheme=scheme)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
