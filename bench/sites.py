@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bench.measure import ROOT
+from builder.check import find_tree_files
 
 DOCS_IGNORED = shutil.ignore_patterns("benchmarks.md")
 PLUGIN_BLOCK = "  - fastpath:\n      trees_dir: decision_trees\n"
@@ -92,7 +93,7 @@ def plain_project(project: Path, trees_dir: Path) -> Path:
     """One page per tree under docs/pages/, a flat nav of every page; returns mkdocs.yml."""
     docs = project / "docs"
     shutil.copytree(ROOT / "docs", docs, ignore=DOCS_IGNORED, dirs_exist_ok=True)
-    files = sorted(trees_dir.rglob("*.yaml"))
+    files = find_tree_files([trees_dir])  # the trees, not the registries beside them
     pages = {f.stem: f"pages/{f.parent.name}/{f.stem}.md" for f in files}
     nav: list[dict[str, str]] = [{"Home": "index.md"}]
     for path in files:
