@@ -503,6 +503,14 @@
     return codes;
   };
 
+  /* The local time as 2026-12-03 14:05 (the ISO time in UTC follows it). Not
+   * toLocaleString: its first call loads locale data, a cost every page would pay. */
+  function localTime(date) {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) +
+      " " + two(date.getHours()) + ":" + two(date.getMinutes()) + " local";
+  }
+
   var JUMP_VIA = { chart: "from the flowchart", number: "by step number" };
 
   Walk.prototype.ticketText = function () {
@@ -547,7 +555,7 @@
     var codes = this.pathCodes();
     lines.push("Codes on this path: " + (codes.length ? codes.join(", ") : "none"));
     var now = new Date();
-    lines.push("Time: " + now.toLocaleString() + " (" + now.toISOString() + ")");
+    lines.push("Time: " + localTime(now) + " (" + now.toISOString() + ")");
     lines.push("Browser: " + navigator.userAgent);
     return lines.join("\n");
   };
