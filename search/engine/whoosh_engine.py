@@ -156,16 +156,23 @@ class WhooshSearcher:
             hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
             return [self._document(hit) for hit in hits]
 
-    def _word_query(self, word: str, forgiving: bool) -> Query | None:
-        """Any field containing the word (and, if forgiving, a correction of a typo in it)."""
-        alternatives: list[Query] = []
+    def _spellings(self, word: str, forgiving: bool) -> list[tuple[str, float]]:
+        """The word's tokens as the index has them, and if forgiving, corrections of typos."""
+        spellings: list[tuple[str, float]] = []
         for token in self._tokens(word):
-            spellings = [(token, 1.0)]
+            spellings.append((token, 1.0))
             if forgiving:
                 spellings += [(c, FUZZY_WEIGHT) for c in self._vocabulary.corrections(token)]
-            for spelling, weight in spellings:
-                for field, field_weight in WORD_FIELDS.items():
-                    alternatives.append(Term(field, spelling, boost=field_weight * weight))
+        return spellings
+
+    @staticmethod
+    def _word_query(spellings: list[tuple[str, float]]) -> Query | None:
+        """Any field containing any of the spellings, each field weighted."""
+        alternatives: list[Query] = [
+            Term(field, spelling, boost=field_weight * weight)
+            for spelling, weight in spellings
+            for field, field_weight in WORD_FIELDS.items()
+        ]
         if not alternatives:
             return None  # a stop word, or nothing searchable
         return Or(alternatives)
@@ -178,22 +185,26 @@ class WhooshSearcher:
     ) -> list[WordMatch]:
         """Documents with all the words first, then those with some, each best first.
 
-        Words spelled as written come first; typo-tolerant matching (costly: every near
-        miss in the vocabulary joins the query) runs only when they find too little.
+        Words spelled as written come first; typo-tolerant matching (every near miss in
+        the vocabulary joins the query) runs only when they find too little, and only for
+        words the index does not know.
         """
         found: list[WordMatch] = []
         seen: set[str] = set()
-        exact = [q for q in (self._word_query(w, forgiving=False) for w in words) if q]
-        if exact:
-            self._collect(And(exact), True, limit, system, found, seen)
+        exact = [self._spellings(w, forgiving=False) for w in words]
+        exact_queries = [q for q in map(self._word_query, exact) if q]
+        if exact_queries:
+            self._collect(And(exact_queries), True, limit, system, found, seen)
         if len(found) >= limit:
             return found[:limit]
-        groups = [q for q in (self._word_query(w, forgiving=True) for w in words) if q]
-        if not groups:
+        forgiving = [self._spellings(w, forgiving=True) for w in words]
+        queries = [q for q in map(self._word_query, forgiving) if q]
+        if not queries:
             return found
-        queries = [(And(groups), True)] + ([(Or(groups), False)] if len(groups) > 1 else [])
-        for query, all_words in queries:
-            self._collect(query, all_words, limit, system, found, seen)
+        if forgiving != exact:  # a typo was corrected: all the words, as corrected
+            self._collect(And(queries), True, limit, system, found, seen)
+        if len(queries) > 1:
+            self._collect(Or(queries), False, limit, system, found, seen)
         return found[:limit]
 
     def _collect(
