@@ -1,13 +1,16 @@
 """The table of codes the pages use when no search API is there (static host, file://).
 
-It is a script, not JSON, because pages opened from disk cannot fetch files. It carries the
-families' typed prefixes, so the offline reader reads `HL7 204` as the server does, and for
-each key the claims it may mean (the reader keeps those of the right family and base).
+Scripts, not JSON, because pages opened from disk cannot fetch files. `codes.js` carries
+the families' typed prefixes, so the offline reader reads `HL7 204` as the server does, and
+the number of shards; each key's claims (the reader keeps those of the right family and
+base) are in shard `code-table-<n>.js`, n a hash of the key. A lookup loads only the shards of
+the keys it reads: a few kilobytes, where the whole table of 2,000 trees is megabytes.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,8 +55,41 @@ def code_table(trees: Iterable[Tree], directory_urls: bool = True) -> dict[str, 
     }
 
 
-def code_table_js(trees: Iterable[Tree], directory_urls: bool = True) -> str:
-    """The table as a script that sets `window.fastpathCodes`."""
-    data = json.dumps(code_table(trees, directory_urls), ensure_ascii=True, sort_keys=True)
+SHARD_BYTES = 32_000  # about what one shard holds, before compression
+TABLE_SCRIPT = "codes.js"
+
+
+def shard_script(number: int) -> str:
+    return f"code-table-{number}.js"
+
+
+def key_shard(key: str, shards: int) -> int:
+    """The shard of a key: 32-bit FNV-1a of its characters (codereader.js computes the same)."""
+    value = 0x811C9DC5
+    for char in key:
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def _script(assignment: str, data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=True, sort_keys=True)
     # `</` cannot end the script element even if a message contains it.
-    return "window.fastpathCodes = " + data.replace("</", "<\\/") + ";\n"
+    return assignment + " = " + text.replace("</", "<\\/") + ";\n"
+
+
+def code_table_scripts(trees: Iterable[Tree], directory_urls: bool = True) -> dict[str, str]:
+    """File name -> script: `codes.js` (prefixes and shard count) and every shard."""
+    table = code_table(trees, directory_urls)
+    codes: dict[str, list[dict[str, Any]]] = table["codes"]
+    size = sum(len(json.dumps(claims)) + len(key) for key, claims in codes.items())
+    count = max(1, math.ceil(size / SHARD_BYTES))
+    shards: list[dict[str, Any]] = [{} for _ in range(count)]
+    for key, claims in codes.items():
+        shards[key_shard(key, count)][key] = claims
+    head = {"prefixes": table["prefixes"], "shards": count}
+    scripts = {TABLE_SCRIPT: _script("window.fastpathCodes", head)}
+    for number, shard in enumerate(shards):
+        scripts[shard_script(number)] = _script(
+            f"(window.fastpathCodeShards = window.fastpathCodeShards || {{}})[{number}]", shard
+        )
+    return scripts

@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 from builder.build_cache import GzipCache, TreeCache, code_fingerprint, digest
 from builder.check import CheckOptions, check_paths
-from builder.codetable import code_table_js
+from builder.codetable import code_table_scripts
 from builder.contacts import CONTACTS_FILE, Contacts
 from builder.families import FAMILIES_FILE
 from builder.model import Tree
@@ -227,11 +227,8 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         files.append(
             File.generated(config, CODES_PAGE, content=codes_page(self.trees, directory_urls))
         )
-        files.append(
-            File.generated(
-                config, f"{ASSET_DIR}/codes.js", content=code_table_js(self.trees, directory_urls)
-            )
-        )
+        for name, script in code_table_scripts(self.trees, directory_urls).items():
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=script))
         files.append(
             File.generated(config, f"{ASSET_DIR}/notices-data.js", content=self._notices())
         )

@@ -137,8 +137,18 @@
     return (!r.family || r.family === claim.family) && (!r.hex || !!claim.hex);
   }
 
+  /* The shard of the code table holding a key: 32-bit FNV-1a, as builder/codetable.py. */
+  function keyShard(key, shards) {
+    var value = 0x811c9dc5;
+    for (var i = 0; i < key.length; i++) {
+      value = Math.imul(value ^ key.charCodeAt(i), 0x01000193) >>> 0;
+    }
+    return value % shards;
+  }
+
   window.fastpathCodeReader = {
     compact: compact,
+    keyShard: keyShard,
     readCode: readCode,
     codeCandidates: codeCandidates,
     rangeKeys: rangeKeys,

@@ -2,9 +2,10 @@
  *
  * Served by `fastpath serve`, it asks /api/search. On a static host or opened from
  * disk there is no API: it then finds exact codes in the table the build generates
- * (assets/fastpath/codes.js, loaded on first use), reading the query as the server does
- * (codereader.js). When several steps claim the code exactly (the same digits in two
- * families, or a device code in two systems), it offers the choice and never jumps.
+ * (assets/fastpath/codes.js and the shards a lookup needs, loaded on first use), reading
+ * the query as the server does (codereader.js). When several steps claim the code
+ * exactly (the same digits in two families, or a device code in two systems), it offers
+ * the choice and never jumps.
  */
 (function () {
   "use strict";
@@ -29,13 +30,37 @@
     return new URL(form.getAttribute("data-fp-root") || ".", window.location.href);
   }
 
+  function loadScript(url) {
+    return new Promise(function (resolve) {
+      var script = el("script", { src: url });
+      script.onload = function () { resolve(true); };
+      script.onerror = function () { resolve(false); };
+      document.head.appendChild(script);
+    });
+  }
+
+  /* The table's head (prefixes, number of shards), loaded on first use. */
   function loadTable(root) {
     if (window.fastpathCodes) return Promise.resolve(window.fastpathCodes);
-    return new Promise(function (resolve) {
-      var script = el("script", { src: new URL("assets/fastpath/codes.js", root).href });
-      script.onload = function () { resolve(window.fastpathCodes || {}); };
-      script.onerror = function () { resolve({}); };
-      document.head.appendChild(script);
+    return loadScript(new URL("assets/fastpath/codes.js", root).href).then(function () {
+      return window.fastpathCodes || { prefixes: [], shards: 0 };
+    });
+  }
+
+  /* The claims of each key, from the shards that hold them (each loaded once). */
+  function loadClaims(root, table, keys) {
+    var shards = {};
+    keys.forEach(function (key) { shards[reader.keyShard(key, table.shards)] = true; });
+    var loaded = window.fastpathCodeShards || {};
+    return Promise.all(Object.keys(shards).map(function (n) {
+      if (loaded[n]) return true;
+      return loadScript(new URL("assets/fastpath/code-table-" + n + ".js", root).href);
+    })).then(function () {
+      var all = window.fastpathCodeShards || {};
+      return function (key) {
+        var shard = all[reader.keyShard(key, table.shards)] || {};
+        return Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : [];
+      };
     });
   }
 
@@ -140,24 +165,28 @@
     return e.code + meaning + " — " + e.system;
   }
 
-  /* The claims a candidate finds in the table: the right family and base, exact ones first. */
-  function claimsFor(table, candidate) {
-    return (table.codes[candidate.reading.key] || []).filter(function (e) {
+  /* The claims a candidate finds: the right family and base, exact ones first. */
+  function claimsFor(claimsOf, candidate) {
+    return claimsOf(candidate.reading.key).filter(function (e) {
       return reader.matches(candidate.reading, e);
     });
   }
 
   Box.prototype.fromTable = function (query) {
     var root = this.root;
+    var candidates = [];
     return loadTable(root).then(function (table) {
-      if (!table.codes) table = { prefixes: [], codes: {} };
+      if (!table.shards) return function () { return []; };
+      candidates = reader.codeCandidates(query, table.prefixes || []);
+      return loadClaims(root, table, candidates.map(function (c) { return c.reading.key; }));
+    }).then(function (claimsOf) {
       var matched = [];
       var results = [];
       var seen = {};
-      reader.codeCandidates(query, table.prefixes).forEach(function (c) {
+      candidates.forEach(function (c) {
         // `DCM 0042` means DCM-0042, not also the different code 0042 read from inside it.
         if (matched.some(function (m) { return m.start <= c.start && c.end <= m.end; })) return;
-        var found = claimsFor(table, c);
+        var found = claimsFor(claimsOf, c);
         if (found.length) matched.push(c);
         found.forEach(function (e) {
           var exact = !e.loose && !c.ranged;

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from builder import codetable
 from builder.check import check_paths
 from builder.site_build import build_site, load_site_config
 from search.query import code_candidates
@@ -41,8 +42,14 @@ def codes_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     folder = tmp_path_factory.mktemp("codes-site")
     conftest = _browser_conftest()
     config = conftest.write_config(folder, offline=True, fastpath={"trees_dir": str(KB)})
-    site, trees = build_site(load_site_config(config), folder / "site")
+    # Small shards, so that lookups here load a few of many, as on a large knowledge base.
+    shard_bytes, codetable.SHARD_BYTES = codetable.SHARD_BYTES, 800
+    try:
+        site, trees = build_site(load_site_config(config), folder / "site")
+    finally:
+        codetable.SHARD_BYTES = shard_bytes
     assert len(trees) == 7
+    assert len(list((site / "assets/fastpath").glob("code-table-*.js"))) > 4
     return conftest.Site(site, site.as_uri() + "/")
 
 
@@ -69,6 +76,30 @@ def test_the_page_reads_typed_queries_as_python_does(page: Any, codes_site: Site
         python = [c.reading.label() for c in code_candidates(vector["query"], vector_prefixes())]
         assert labels == python, vector["query"]
         check_readings(vector, labels)
+
+
+def test_the_page_finds_the_shard_of_a_key_as_python_does(page: Any, codes_site: Site) -> None:
+    keys = [*(c.key for t in check_paths([KB]).trees for c, _ in t.all_codes()), "", "Ä1"]
+    page.goto(codes_site.url + "index.html")
+    for shards in (1, 7, 64):
+        got = page.evaluate(
+            "([keys, n]) => keys.map(k => fastpathCodeReader.keyShard(k, n))", [keys, shards]
+        )
+        assert got == [codetable.key_shard(k, shards) for k in keys]
+
+
+def test_an_offline_lookup_loads_only_the_shards_it_needs(page: Any, codes_site: Site) -> None:
+    loaded: list[str] = []
+    page.on(
+        "request", lambda r: loaded.append(r.url.rsplit("/", 1)[1]) if "/code" in r.url else None
+    )
+    page.goto(codes_site.url + "index.html")
+    page.get_by_label(BOX).fill("0xA801")
+    expect(page.locator(".fp-go")).to_be_visible()
+    shards = [name for name in loaded if name.startswith("code-table-")]
+    assert "codes.js" in loaded
+    total = len(list((codes_site.folder / "assets/fastpath").glob("code-table-*.js")))
+    assert 1 <= len(shards) < total, shards
 
 
 def choice_labels(page: Any) -> list[str]:
