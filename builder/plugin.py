@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -52,7 +54,14 @@ log = logging.getLogger("mkdocs.plugins.fastpath")
 ASSET_DIR = "assets/fastpath"
 # feedback.js comes before the scripts whose events it listens to; notices.js after home.js
 # (and codereader.js), whose code reader it uses.
-SCRIPTS = ("feedback.js", "fastpath.js", "codereader.js", "home.js", "notices.js", "codes-index.js")
+SCRIPTS = (
+    "feedback.js",
+    "fastpath.js",
+    "codereader.js",
+    "home.js",
+    "notices.js",
+    "codes-index.js",
+)
 STYLES = ("fastpath.css", "feedback.css")
 # Loaded by fastpath.js only when the support view draws a chart: the pages a radiologist
 # opens carry no diagram library.
@@ -61,6 +70,8 @@ LICENSES = ("vendor/mermaid.LICENSE", "vendor/iframe-worker.LICENSE")
 # The theme's offline plugin would load this search-worker shim from a CDN; ship it instead.
 OFFLINE_SHIM = "vendor/iframe-worker-shim.js"
 HEAD_SCRIPT = "claim-query.js"
+# Inlined at the top of every page, before the theme's script asks for its search index.
+THEME_SEARCH_SCRIPT = "theme-search.js"
 SEARCH_BOX_MARKER = "data-fp-search"
 # Files of a knowledge base that shape every page (claims' families, escalation contacts).
 KNOWLEDGE_BASE_FILES = (FAMILIES_FILE, CONTACTS_FILE, NOTICES_FILE)
@@ -357,12 +368,23 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             return None
         if self.reuse is not None and self.reuse.place(page):
             return ""
+        head = self._theme_search_script()
         tree = self.page_trees.get(page.file.src_uri)
         if tree is not None:
             # The tree's HTML is built and sanitised by Fastpath; it skips MkDocs' Markdown
             # pass, which would only re-parse it (most of the cost of a big knowledge base).
-            return insert_body(output, tree_body(tree, self.site))
-        if SEARCH_BOX_MARKER in output:
+            output = insert_body(output, tree_body(tree, self.site))
+        elif SEARCH_BOX_MARKER in output:
             src = relative_url(page.url, f"{ASSET_DIR}/{HEAD_SCRIPT}")
-            return output.replace("</head>", f'<script src="{src}"></script></head>', 1)
-        return None
+            head += f'<script src="{src}"></script>'
+        return output.replace("</head>", head + "</head>", 1)
+
+    @functools.cached_property
+    def _theme_search_text(self) -> str:
+        text = (resources.files("builder") / "assets" / THEME_SEARCH_SCRIPT).read_text("utf-8")
+        return re.sub(r"\A/\*.*?\*/\s*", "", text, flags=re.S)  # its comment stays in the file
+
+    def _theme_search_script(self) -> str:
+        """The script that holds back the theme's search index until the search is opened
+        (see assets/theme-search.js); not in a copy read from disk, which has no request."""
+        return "" if self.config.offline else f"<script>{self._theme_search_text}</script>"

@@ -93,3 +93,19 @@ def test_theme_search_finds_a_tree_by_its_code(page: Any, web_site: Any, query: 
     search.click()
     search.press_sequentially(query)
     expect(page.locator(".md-search-result__item").first).to_contain_text("Fixture VPN")
+
+
+def test_the_theme_search_index_is_fetched_only_when_the_search_opens(
+    page: Any, web_site: Any
+) -> None:
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(web_site.url + "trees/fixture-viewer/fx-images-blank/")
+    expect(page.locator(".fastpath.fp-js")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requested if "search_index" in u], "fetched with the page"
+    page.locator("label.md-header__button[for=__search]").click()  # the phone's search icon
+    page.keyboard.type("vpn")
+    expect(page.locator(".md-search-result__item").first).to_contain_text("Fixture VPN")
+    assert [u for u in requested if u.endswith("/search/search_index.json")]
