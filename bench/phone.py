@@ -139,7 +139,8 @@ def _visit(context: Any, name: str, visit: str, url: str, ready: Any) -> Visit:
     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
     ready(page)
     elapsed = time.perf_counter() - started
-    page.wait_for_load_state("load", timeout=TIMEOUT_MS)
+    # Bytes of everything the page fetches by itself, also after its load event.
+    page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
     page.close()
     return Visit(name, visit, traffic.bytes, traffic.requests, elapsed)
 

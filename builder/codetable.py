@@ -38,10 +38,14 @@ def _entry(claim: ClaimedCode, loose: bool) -> dict[str, Any]:
     return entry
 
 
-def code_table(trees: Iterable[Tree], directory_urls: bool = True) -> dict[str, Any]:
+def code_table(
+    trees: Iterable[Tree],
+    directory_urls: bool = True,
+    claims: list[ClaimedCode] | None = None,
+) -> dict[str, Any]:
     """The families' prefixes, and each key -> the claims it finds (exact ones first)."""
-    trees = list(trees)
-    claims = claimed_codes(trees, directory_urls)
+    if claims is None:
+        claims = claimed_codes(trees, directory_urls)
     table: dict[str, list[dict[str, Any]]] = {}
     for claim in claims:
         table.setdefault(claim.code.key, []).append(_entry(claim, False))
@@ -77,15 +81,19 @@ def _script(assignment: str, data: Any) -> str:
     return assignment + " = " + text.replace("</", "<\\/") + ";\n"
 
 
-def code_table_scripts(trees: Iterable[Tree], directory_urls: bool = True) -> dict[str, str]:
+def code_table_scripts(
+    trees: Iterable[Tree],
+    directory_urls: bool = True,
+    claims: list[ClaimedCode] | None = None,
+) -> dict[str, str]:
     """File name -> script: `codes.js` (prefixes and shard count) and every shard."""
-    table = code_table(trees, directory_urls)
+    table = code_table(trees, directory_urls, claims)
     codes: dict[str, list[dict[str, Any]]] = table["codes"]
-    size = sum(len(json.dumps(claims)) + len(key) for key, claims in codes.items())
+    size = sum(len(json.dumps(entries)) + len(key) for key, entries in codes.items())
     count = max(1, math.ceil(size / SHARD_BYTES))
     shards: list[dict[str, Any]] = [{} for _ in range(count)]
-    for key, claims in codes.items():
-        shards[key_shard(key, count)][key] = claims
+    for key, entries in codes.items():
+        shards[key_shard(key, count)][key] = entries
     head = {"prefixes": table["prefixes"], "shards": count}
     scripts = {TABLE_SCRIPT: _script("window.fastpathCodes", head)}
     for number, shard in enumerate(shards):

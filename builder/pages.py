@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import jinja2
 
-from builder.claims import claimed_codes
+from builder.claims import ClaimedCode, claimed_codes
 from builder.codes import prefix_table
 from builder.contact import contact_text
 from builder.contacts import Team
@@ -240,9 +240,16 @@ class CodeRow:
     hex: bool = False
 
 
-def code_rows(trees: Iterable[Tree], directory_urls: bool = True) -> list[CodeRow]:
-    """Every claimed code with the step that handles it, by family, system and code."""
-    claims = claimed_codes(trees, directory_urls)
+def code_rows(
+    trees: Iterable[Tree],
+    directory_urls: bool = True,
+    claims: list[ClaimedCode] | None = None,
+) -> list[CodeRow]:
+    """Every claimed code with the step that handles it, by family, system and code.
+
+    `claims` are the trees' `claimed_codes`, when the caller has them already."""
+    if claims is None:
+        claims = claimed_codes(trees, directory_urls)
     rows = [
         CodeRow(
             c.code.key,
@@ -272,12 +279,16 @@ class CodeGroup:
 CODES_PAGE = "codes.md"
 
 
-def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
+def codes_page(
+    trees: Iterable[Tree],
+    directory_urls: bool = True,
+    claims: list[ClaimedCode] | None = None,
+) -> str:
     """The index of every error code by family and system, linking to the step that handles it."""
     here = page_url(CODES_PAGE, directory_urls)
     trees = list(trees)
     groups: dict[tuple[str, str], list[CodeRow]] = {}
-    rows = code_rows(trees, directory_urls)
+    rows = code_rows(trees, directory_urls, claims)
     families = families_in(c.family_ref for t in trees for c, _ in t.all_codes())
     # The filter box reads `HL7 204` as search does, offline: it needs the typed prefixes.
     prefixes = json.dumps([list(p) for p in prefix_table((f.id, f.prefixes) for f in families)])

@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 
 from builder.build_cache import GzipCache, TreeCache, code_fingerprint, digest
 from builder.check import CheckOptions, check_paths
+from builder.claims import claimed_codes
 from builder.codetable import code_table_scripts
 from builder.contacts import CONTACTS_FILE, Contacts
 from builder.families import FAMILIES_FILE
@@ -235,10 +236,13 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
                     content=system_page(system, trees, directory_urls),
                 )
             )
+        claims = claimed_codes(self.trees, directory_urls)
         files.append(
-            File.generated(config, CODES_PAGE, content=codes_page(self.trees, directory_urls))
+            File.generated(
+                config, CODES_PAGE, content=codes_page(self.trees, directory_urls, claims)
+            )
         )
-        for name, script in code_table_scripts(self.trees, directory_urls).items():
+        for name, script in code_table_scripts(self.trees, directory_urls, claims).items():
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=script))
         files.append(
             File.generated(config, f"{ASSET_DIR}/notices-data.js", content=self._notices())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -13,6 +14,7 @@ from builder.model import Tree
 TREES_DIR = "trees"
 
 
+@functools.lru_cache(maxsize=4096)  # a few systems, asked for by every page and code
 def system_slug(system: str) -> str:
     """The folder name of a system: 'PACS viewer' -> 'pacs-viewer', the same on every build.
 

@@ -11,6 +11,9 @@
   "use strict";
 
   var MAX_QUERY = 256;
+  // A search per pause in typing: long enough to skip the keys of a fast typist, short
+  // enough not to add to the round trip a phone on a poor line already waits for.
+  var TYPING_PAUSE_MS = 50;
 
 
   var reader = window.fastpathCodeReader; // codereader.js: how typed codes are read
@@ -76,7 +79,7 @@
     var timer = 0;
     form.addEventListener("input", function () {
       window.clearTimeout(timer);
-      timer = window.setTimeout(function () { box.search(false); }, 120);
+      timer = window.setTimeout(function () { box.search(false); }, TYPING_PAUSE_MS);
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
