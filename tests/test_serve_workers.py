@@ -128,6 +128,27 @@ def test_a_worker_that_dies_is_replaced(trees: list[Tree], tmp_path: Path) -> No
     assert not any(_alive(pid) for pid in first | replaced)
 
 
+def test_workers_of_a_server_killed_outright_stop_and_free_the_port(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(trees, index_dir)
+    with serve_process(DATA / "site", index_dir, "--workers", "2") as server:
+        seen = _workers_seen(server.url)
+        assert len(seen) == 2
+        os.kill(server.process.pid, signal.SIGKILL)  # no SIGTERM: the parent cannot pass it on
+        server.process.wait()
+        for _ in range(100):  # bounded: each worker looks for its parent every 0.05 s
+            if not any(_alive(pid) for pid in seen):
+                break
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in seen), "workers outlived their parent"
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))  # nobody listens on the port any more
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_port_in_use_is_one_clear_line(tmp_path: Path, workers: str) -> None:
     with socket.socket() as taken:

@@ -13,8 +13,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterable
 from functools import lru_cache
 from multiprocessing.connection import Connection
@@ -26,6 +24,7 @@ from builder.model import Tree
 from builder.oserrors import disk_error
 from search.documents import SearchDocument, code_prefixes, documents_from_trees
 from search.engine import update_engine_index, write_engine_index
+from search.parent import end_with_parent
 from search.store.builds import (
     DEFAULT_INDEX_DIR,
     current_build,
@@ -50,10 +49,6 @@ __all__ = [
     "prepare_index",
     "publish_index",
 ]
-
-
-# How often the background indexer looks whether the build that started it is still alive.
-PARENT_CHECK_SECONDS = 0.05
 
 
 class IndexBuildError(Exception):
@@ -183,25 +178,12 @@ def discard_index(folder: Path) -> None:
     discard_build(folder)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """End this process as soon as its parent is gone (even killed with -9).
-
-    A build killed mid-way must not leave an indexer writing on: the parent's death
-    reparents this process, which getppid() shows; the half-written folder is pruned later.
-    """
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def _prepare_in_child(
     trees: list[Tree], out_dir: Path, directory_urls: bool, conn: Connection, parent: int
 ) -> None:
-    _exit_with_parent(parent)
+    # A build killed mid-way must not leave an indexer writing on; the half-written
+    # folder is pruned later.
+    end_with_parent(parent)
     try:
         conn.send(("ok", str(prepare_index(trees, out_dir, directory_urls))))
     except IndexBuildError as e:

@@ -22,6 +22,8 @@ from collections import deque
 from collections.abc import Callable
 from types import FrameType
 
+from search.parent import end_with_parent
+
 log = logging.getLogger(__name__)
 
 # A worker that dies is started again, unless workers keep dying: then something is wrong
@@ -94,14 +96,18 @@ def run_workers(sock: socket.socket, count: int, work: Callable[[socket.socket],
 
 
 def _fork(sock: socket.socket, work: Callable[[socket.socket], None]) -> int:
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         return pid
-    # The worker: Ctrl+C and SIGTERM end waitress's loop, which lets requests finish.
+    # The worker: Ctrl+C and SIGTERM end waitress's loop, which lets requests finish. A
+    # parent killed outright (kill -9) cannot stop its workers: they stop themselves, or
+    # they would hold the port with nobody to supervise them.
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         stop_on_sigterm()
+        end_with_parent(parent, lambda: os.kill(os.getpid(), signal.SIGTERM))
         work(sock)
     except (KeyboardInterrupt, SystemExit):
         pass
