@@ -93,7 +93,7 @@ def _walk_ready(page: Any) -> None:
         "id => { const s = document.querySelector('.fastpath section.fp-step.fp-current');"
         " return s && s.id !== id; }",
         arg=before,
-        polling=50,
+        polling="raf",
         timeout=TIMEOUT_MS,
     )
 
@@ -120,7 +120,7 @@ def _type_code(page: Any, code: str, mounted: bool = True) -> float:
         "code => [...document.querySelectorAll('.fp-result-list .fp-result-code')]"
         ".some(e => e.textContent === code)",
         arg=code,
-        polling=50,
+        polling="raf",
         timeout=TIMEOUT_MS,
     )
     return (time.perf_counter() - started) * 1000

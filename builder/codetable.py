@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -59,8 +60,9 @@ def code_table(
     }
 
 
-SHARD_BYTES = 32_000  # about what one shard holds, before compression
+SHARD_BYTES = 16_000  # about what one shard holds, before compression
 TABLE_SCRIPT = "codes.js"
+_RANGE_KEY = re.compile(r"[0-9A-F]*X+")
 
 
 def shard_script(number: int) -> str:
@@ -94,7 +96,10 @@ def code_table_scripts(
     shards: list[dict[str, Any]] = [{} for _ in range(count)]
     for key, entries in codes.items():
         shards[key_shard(key, count)][key] = entries
-    head = {"prefixes": table["prefixes"], "shards": count}
+    # A code is also looked up by the status ranges it is in (`0xA7F3`: A7FX, A7XX, AXXX);
+    # the few keys that are ranges are listed, so the reader loads no shard for the others.
+    ranges = sorted(key for key in codes if _RANGE_KEY.fullmatch(key))
+    head = {"prefixes": table["prefixes"], "shards": count, "ranges": ranges}
     scripts = {TABLE_SCRIPT: _script("window.fastpathCodes", head)}
     for number, shard in enumerate(shards):
         scripts[shard_script(number)] = _script(

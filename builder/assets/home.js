@@ -33,13 +33,21 @@
     return new URL(form.getAttribute("data-fp-root") || ".", window.location.href);
   }
 
+  var loading = {}; // script URL -> its promise: two searches never load a file twice
+
   function loadScript(url) {
-    return new Promise(function (resolve) {
-      var script = el("script", { src: url });
-      script.onload = function () { resolve(true); };
-      script.onerror = function () { resolve(false); };
-      document.head.appendChild(script);
-    });
+    if (!loading[url]) {
+      loading[url] = new Promise(function (resolve) {
+        var script = el("script", { src: url });
+        script.onload = function () { resolve(true); };
+        script.onerror = function () {
+          delete loading[url]; // offline for a moment: a later search tries again
+          resolve(false);
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[url];
   }
 
   /* The table's head (prefixes, number of shards), loaded on first use. */
@@ -129,25 +137,28 @@
 
   Box.prototype.find = function (query) {
     var box = this;
-    if (this.useApi) {
-      var url = new URL("api/search", this.root);
-      url.searchParams.set("q", query);
-      return window.fetch(url.href, { headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (response.status === 404 || !/json/.test(response.headers.get("Content-Type") || "")) {
-            throw new Error("no API here");
-          }
-          return response.json().then(function (data) {
-            if (!response.ok) return { results: [], message: data.error || "Search failed." };
-            return { results: box.fromApi(data), message: "" };
-          });
-        })
-        .catch(function () {
-          box.useApi = false;
-          return box.fromTable(query);
+    if (!this.useApi) return this.fromTable(query);
+    // Until the API has answered once, the table is looked up alongside: on a static host
+    // the answer then does not wait for a failed round trip first (a few kilobytes at most
+    // are fetched for nothing where the API answers).
+    var fallback = this.apiAnswered ? null : this.fromTable(query);
+    var url = new URL("api/search", this.root);
+    url.searchParams.set("q", query);
+    return window.fetch(url.href, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status === 404 || !/json/.test(response.headers.get("Content-Type") || "")) {
+          throw new Error("no API here");
+        }
+        box.apiAnswered = true;
+        return response.json().then(function (data) {
+          if (!response.ok) return { results: [], message: data.error || "Search failed." };
+          return { results: box.fromApi(data), message: "" };
         });
-    }
-    return this.fromTable(query);
+      })
+      .catch(function () {
+        box.useApi = false;
+        return fallback || box.fromTable(query);
+      });
   };
 
   Box.prototype.fromApi = function (data) {
@@ -180,7 +191,11 @@
     var candidates = [];
     return loadTable(root).then(function (table) {
       if (!table.shards) return function () { return []; };
-      candidates = reader.codeCandidates(query, table.prefixes || []);
+      var ranges = table.ranges || [];
+      // A status range no step claims is in no shard: none is loaded for it.
+      candidates = reader.codeCandidates(query, table.prefixes || []).filter(function (c) {
+        return !c.ranged || ranges.indexOf(c.reading.key) >= 0;
+      });
       return loadClaims(root, table, candidates.map(function (c) { return c.reading.key; }));
     }).then(function (claimsOf) {
       var matched = [];

@@ -102,6 +102,17 @@ def test_an_offline_lookup_loads_only_the_shards_it_needs(page: Any, codes_site:
     assert 1 <= len(shards) < total, shards
 
 
+@pytest.mark.parametrize("where", ["offline", "api"])
+def test_a_code_in_a_claimed_status_range_finds_the_range_step(
+    page: Any, codes_site: Site, codes_served: str, where: str
+) -> None:
+    page.goto(codes_site.url + "index.html" if where == "offline" else codes_served)
+    page.get_by_label(BOX).fill("0xA7F3")
+    expect(page.locator(".fp-result-code")).to_have_text(["A7xx"])
+    assert page.locator(".fp-result-list a").get_attribute("href").endswith("#step-range")
+    expect(page.locator(".fp-go")).to_have_count(0)  # a range is offered, not jumped to
+
+
 def choice_labels(page: Any) -> list[str]:
     return [t.strip() for t in page.locator(".fp-choice-label").all_inner_texts()]
 
