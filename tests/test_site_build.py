@@ -212,3 +212,11 @@ def test_the_theme_search_finds_codes_on_tree_pages_only(built: Path) -> None:
     locations = {doc["location"]: doc["text"] for doc in index["docs"]}
     assert not [loc for loc in locations if loc.startswith("codes/")], "codes listed twice"
     assert "0xA702" in locations["trees/pacs-viewer/viewer-blank/"]
+
+
+def test_the_theme_search_reads_a_system_page_as_words(built: Path) -> None:
+    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
+    text = next(d["text"] for d in index["docs"] if d["location"] == "trees/pacs-viewer/")
+    # The title, the summary and the codes of each tree are separate words in the snippet.
+    assert "no images&quot; Panes stay" in text or '"no images" Panes stay' in text, text
+    assert "opens. Codes: 0xA702" in text, text
