@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from builder.model import Tree, is_tree_link
 
 
@@ -13,15 +15,18 @@ def successors(tree: Tree, node_id: str) -> list[str]:
     return [t for t, _ in node.targets if not is_tree_link(t) and t in tree.nodes]
 
 
-def reachable(tree: Tree) -> set[str]:
-    """Node ids reachable from start."""
+def reachable(tree: Tree, meant: Mapping[str, str] | None = None) -> set[str]:
+    """Node ids reachable from start; a link to a missing node counts as leading to the
+    node `meant` gives for it, if any (what the author most likely meant)."""
     if tree.start not in tree.nodes:
         return set()
     seen = {tree.start}
     todo = [tree.start]
     while todo:
-        for nxt in successors(tree, todo.pop()):
-            if nxt not in seen:
+        node = tree.nodes[todo.pop()]
+        for target, _ in node.targets:
+            nxt = target if target in tree.nodes else (meant or {}).get(target)
+            if nxt is not None and not is_tree_link(target) and nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
     return seen

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder.model import Kind, Tree
-from builder.problems import Level, Problem, Rule, error
+from builder.model import Kind, Tree, is_tree_link
+from builder.problems import Level, Problem, Rule, closest, error
 from builder.rules import CheckContext
 from builder.rules.graph import can_finish, reachable, successors
 
@@ -31,10 +31,31 @@ RULES = (
 )
 
 
+# Guessing what a misspelt link meant compares it with every node: past this many broken
+# links in one tree, none is guessed (and steps behind them are reported unreachable).
+MAX_GUESSED_LINKS = 50
+
+
+def _meant_targets(tree: Tree) -> dict[str, str]:
+    """Each misspelt link in the tree -> the node it most likely meant (as "did you mean")."""
+    broken = {
+        target
+        for node in tree.nodes.values()
+        for target, _ in node.targets
+        if not is_tree_link(target) and target not in tree.nodes
+    }
+    if len(broken) > MAX_GUESSED_LINKS:
+        return {}
+    guesses = {target: closest(target, tree.nodes) for target in sorted(broken)}
+    return {target: meant for target, meant in guesses.items() if meant is not None}
+
+
 def check_unreachable(tree: Tree, ctx: CheckContext) -> Iterator[Problem]:
     if tree.start not in tree.nodes or tree.broken_nodes:
         return  # a broken start or malformed node: reachability is not known yet
-    seen = reachable(tree)
+    # One typo in a `next` is one problem (broken-link, with "did you mean"), not also every
+    # step behind it: they are reached once the link says what it meant.
+    seen = reachable(tree, _meant_targets(tree))
     for node in tree.nodes.values():
         if node.id not in seen:
             yield error(
