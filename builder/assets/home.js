@@ -62,9 +62,7 @@
   function loadClaims(root, table, keys) {
     var shards = {};
     keys.forEach(function (key) { shards[reader.keyShard(key, table.shards)] = true; });
-    var loaded = window.fastpathCodeShards || {};
     return Promise.all(Object.keys(shards).map(function (n) {
-      if (loaded[n]) return true;
       return loadScript(new URL("assets/fastpath/code-table-" + n + ".js", root).href);
     })).then(function () {
       var all = window.fastpathCodeShards || {};

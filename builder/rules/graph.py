@@ -7,26 +7,32 @@ from collections.abc import Mapping
 from builder.model import Tree, is_tree_link
 
 
-def successors(tree: Tree, node_id: str) -> list[str]:
-    """Node ids (in this tree) a node leads to; tree links and broken links left out."""
+def successors(tree: Tree, node_id: str, meant: Mapping[str, str] | None = None) -> list[str]:
+    """Node ids (in this tree) a node leads to; tree links left out, and links to missing
+    nodes too, unless `meant` gives the node such a link most likely meant."""
     node = tree.nodes.get(node_id)
     if node is None:
         return []
-    return [t for t, _ in node.targets if not is_tree_link(t) and t in tree.nodes]
+    guesses = meant or {}
+    found = []
+    for target, _ in node.targets:
+        if is_tree_link(target):
+            continue
+        nxt = target if target in tree.nodes else guesses.get(target)
+        if nxt is not None:
+            found.append(nxt)
+    return found
 
 
 def reachable(tree: Tree, meant: Mapping[str, str] | None = None) -> set[str]:
-    """Node ids reachable from start; a link to a missing node counts as leading to the
-    node `meant` gives for it, if any (what the author most likely meant)."""
+    """Node ids reachable from start (`meant`: as for `successors`)."""
     if tree.start not in tree.nodes:
         return set()
     seen = {tree.start}
     todo = [tree.start]
     while todo:
-        node = tree.nodes[todo.pop()]
-        for target, _ in node.targets:
-            nxt = target if target in tree.nodes else (meant or {}).get(target)
-            if nxt is not None and not is_tree_link(target) and nxt not in seen:
+        for nxt in successors(tree, todo.pop(), meant):
+            if nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
     return seen

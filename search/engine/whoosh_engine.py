@@ -156,13 +156,12 @@ class WhooshSearcher:
             hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
             return [self._document(hit) for hit in hits]
 
-    def _spellings(self, word: str, forgiving: bool) -> list[tuple[str, float]]:
-        """The word's tokens as the index has them, and if forgiving, corrections of typos."""
+    def _corrected(self, tokens: list[str]) -> list[tuple[str, float]]:
+        """The tokens as written, and the corrections of those the index does not know."""
         spellings: list[tuple[str, float]] = []
-        for token in self._tokens(word):
+        for token in tokens:
             spellings.append((token, 1.0))
-            if forgiving:
-                spellings += [(c, FUZZY_WEIGHT) for c in self._vocabulary.corrections(token)]
+            spellings += [(c, FUZZY_WEIGHT) for c in self._vocabulary.corrections(token)]
         return spellings
 
     @staticmethod
@@ -191,13 +190,14 @@ class WhooshSearcher:
         """
         found: list[WordMatch] = []
         seen: set[str] = set()
-        exact = [self._spellings(w, forgiving=False) for w in words]
+        tokens = [self._tokens(w) for w in words]
+        exact = [[(token, 1.0) for token in group] for group in tokens]
         exact_queries = [q for q in map(self._word_query, exact) if q]
         if exact_queries:
             self._collect(And(exact_queries), True, limit, system, found, seen)
         if len(found) >= limit:
             return found[:limit]
-        forgiving = [self._spellings(w, forgiving=True) for w in words]
+        forgiving = [self._corrected(group) for group in tokens]
         queries = [q for q in map(self._word_query, forgiving) if q]
         if not queries:
             return found
