@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,11 +22,12 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.lang.porter import stem
-from whoosh.query import And, Or, Query, Term
+from whoosh.scoring import bm25
 
 from search.documents import SearchDocument
 from search.engine.contract import IndexReadError, WordMatch
 from search.engine.spelling import Vocabulary
+from search.engine.tables import TABLES_FILE, Scores, SearchTables, TablesError, all_of, any_of
 
 # Field names, shared with the searcher.
 DOC_ID = "doc_id"
@@ -74,18 +76,20 @@ def _fields(document: SearchDocument) -> dict[str, str]:
 
 def write_index(documents: Iterable[SearchDocument], folder: Path) -> int:
     """Write the documents as a new index in an existing, empty folder; return the count."""
-    return _write(whoosh_index.create_in(str(folder), build_schema()), (), documents)
+    return _write(whoosh_index.create_in(str(folder), build_schema()), folder, (), documents)
 
 
 def update_index(folder: Path, remove: Iterable[str], documents: Iterable[SearchDocument]) -> int:
     """Remove documents by id from the index in a folder and add others; return how many
     were added. Only new files are written: a copy of a published build can be updated."""
-    return _write(whoosh_index.open_dir(str(folder)), remove, documents)
+    return _write(whoosh_index.open_dir(str(folder)), folder, remove, documents)
 
 
-def _write(ix: Any, remove: Iterable[str], documents: Iterable[SearchDocument]) -> int:
-    """Remove documents by id, add the others, commit all at once; return how many were added.
-    Nothing is committed if anything fails."""
+def _write(
+    ix: Any, folder: Path, remove: Iterable[str], documents: Iterable[SearchDocument]
+) -> int:
+    """Remove documents by id, add the others, commit all at once, then write the search
+    tables; return how many were added. Nothing is committed if anything fails."""
     count = 0
     writer = ix.writer()
     try:
@@ -99,7 +103,61 @@ def _write(ix: Any, remove: Iterable[str], documents: Iterable[SearchDocument]) 
         raise
     writer.commit()
     ix.close()
+    compute_tables(folder).save(folder / TABLES_FILE)
     return count
+
+
+def compute_tables(folder: Path) -> SearchTables:
+    """The search tables of the index in a folder, from its postings and statistics.
+
+    Word scores are Whoosh's BM25F as its searcher computes them (the same idf, average
+    field length, stored field length, B and K1), times the field's weight, summed over the
+    word fields. Deleted documents are left out.
+    """
+    ix = whoosh_index.open_dir(str(folder))
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            count = reader.doc_count_all()
+            live = [not reader.is_deleted(d) for d in range(count)]
+
+            def postings(field: str, term: Any) -> Iterator[int]:
+                return (d for d in reader.postings(field, term).all_ids() if live[d])
+
+            codes: dict[str, list[int]] = {}
+            for field in (CODES, CODE_ALTERNATES):
+                for term in reader.lexicon(field):
+                    codes.setdefault(_text(term), []).extend(postings(field, term))
+            systems = {_text(t): list(postings(SYSTEM, t)) for t in reader.lexicon(SYSTEM)}
+            words: dict[str, Scores] = {}
+            weighting = searcher.weighting
+            for field, field_weight in WORD_FIELDS.items():
+                lengths = [searcher.doc_field_length(d, field, 1) for d in range(count)]
+                average = searcher.avg_field_length(field) or 1
+                for term in reader.lexicon(field):
+                    idf = searcher.idf(field, term)
+                    scores = words.setdefault(_text(term), {})
+                    matcher = reader.postings(field, term)
+                    while matcher.is_active():
+                        d = matcher.id()
+                        if live[d]:
+                            score = bm25(
+                                idf,
+                                matcher.weight(),
+                                lengths[d],
+                                average,
+                                weighting.B,
+                                weighting.K1,
+                            )
+                            scores[d] = scores.get(d, 0.0) + field_weight * score
+                        matcher.next()
+            return SearchTables.from_postings(count, codes, systems, words)
+    finally:
+        ix.close()
+
+
+def _text(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
 # Stems of query words, cached once per build for all its searchers and threads. Whoosh's
@@ -118,6 +176,33 @@ def query_analyzer(stem_cache: Any) -> Any:
 FUZZY_WEIGHT = 0.5
 
 
+# Documents read and decoded lately, per build: the same steps (a status range, a popular
+# code's step, a common word's best matches) come back in many answers. About 2 KB each.
+RECENT_DOCUMENTS = 2_048
+
+
+class RecentDocuments:
+    """The documents of one build read most recently, shared by its searchers' threads."""
+
+    def __init__(self, size: int = RECENT_DOCUMENTS) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._documents: OrderedDict[int, SearchDocument] = OrderedDict()
+
+    def get(self, number: int) -> SearchDocument | None:
+        with self._lock:
+            document = self._documents.get(number)
+            if document is not None:
+                self._documents.move_to_end(number)
+            return document
+
+    def put(self, number: int, document: SearchDocument) -> None:
+        with self._lock:
+            self._documents[number] = document
+            if len(self._documents) > self._size:
+                self._documents.popitem(last=False)
+
+
 @contextmanager
 def _reading(folder: Path) -> Iterator[None]:
     """Whatever reading a damaged file raises (struct, EOF, pickle, ...) as IndexReadError."""
@@ -128,33 +213,41 @@ def _reading(folder: Path) -> Iterator[None]:
 
 
 class WhooshSearcher:
-    """One Whoosh searcher (see `search.engine.EngineSearcher`); one thread at a time."""
+    """One Whoosh searcher (see `search.engine.EngineSearcher`); one thread at a time.
+
+    Matching and scoring read the build's search tables; Whoosh's searcher reads the stored
+    documents of the hits.
+    """
 
     def __init__(
-        self, searcher: Any, vocabulary: Vocabulary, folder: Path, stem_cache: Any
+        self,
+        searcher: Any,
+        tables: SearchTables,
+        vocabulary: Vocabulary,
+        folder: Path,
+        stem_cache: Any,
+        recent: RecentDocuments,
     ) -> None:
         self._folder = folder
         self._searcher = searcher
+        self._tables = tables
+        self._recent = recent
         self.stem_cache = stem_cache
         self._analyzer = query_analyzer(stem_cache)
         self._vocabulary = vocabulary
 
-    @staticmethod
-    def _filter(system: str | None) -> Query | None:
-        return Term(SYSTEM, system) if system else None
-
-    @staticmethod
-    def _document(hit: Any) -> SearchDocument:
-        return SearchDocument.from_dict(json.loads(hit[PAYLOAD]))
+    def _document(self, number: int) -> SearchDocument:
+        document = self._recent.get(number)
+        if document is None:
+            with _reading(self._folder):
+                payload = self._searcher.stored_fields(number)[PAYLOAD]
+                document = SearchDocument.from_dict(json.loads(payload))
+            self._recent.put(number, document)
+        return document
 
     def find_codes(self, keys: tuple[str, ...], system: str | None = None) -> list[SearchDocument]:
         """Documents claiming any key, canonical or looser; the caller ranks them."""
-        terms = [Term(field, key) for key in keys for field in (CODES, CODE_ALTERNATES)]
-        if not terms:
-            return []
-        with _reading(self._folder):
-            hits = self._searcher.search(Or(terms), limit=None, filter=self._filter(system))
-            return [self._document(hit) for hit in hits]
+        return [self._document(n) for n in self._tables.code_documents(keys, system)]
 
     def _corrected(self, tokens: list[str]) -> list[tuple[str, float]]:
         """The tokens as written, and the corrections of those the index does not know."""
@@ -164,17 +257,11 @@ class WhooshSearcher:
             spellings += [(c, FUZZY_WEIGHT) for c in self._vocabulary.corrections(token)]
         return spellings
 
-    @staticmethod
-    def _word_query(spellings: list[tuple[str, float]]) -> Query | None:
-        """Any field containing any of the spellings, each field weighted."""
-        alternatives: list[Query] = [
-            Term(field, spelling, boost=field_weight * weight)
-            for spelling, weight in spellings
-            for field, field_weight in WORD_FIELDS.items()
-        ]
-        if not alternatives:
-            return None  # a stop word, or nothing searchable
-        return Or(alternatives)
+    def _word_scores(self, groups: list[list[tuple[str, float]]]) -> list[Scores]:
+        """Each query word's documents and scores: any of its spellings, once per distinct
+        word (a stop word, with no spelling, is left out)."""
+        distinct = dict.fromkeys(tuple(dict.fromkeys(group)) for group in groups if group)
+        return [self._tables.word_scores(spellings) for spellings in distinct]
 
     def _tokens(self, text: str) -> list[str]:
         return [token.text for token in self._analyzer(text)]
@@ -192,42 +279,38 @@ class WhooshSearcher:
         seen: set[str] = set()
         tokens = [self._tokens(w) for w in words]
         exact = [[(token, 1.0) for token in group] for group in tokens]
-        exact_queries = [q for q in map(self._word_query, exact) if q]
-        if exact_queries:
-            self._collect(And(exact_queries), True, limit, system, found, seen)
+        exact_scores = self._word_scores(exact)
+        if exact_scores:
+            self._collect(all_of(exact_scores), True, limit, system, found, seen)
         if len(found) >= limit:
             return found[:limit]
         forgiving = [self._corrected(group) for group in tokens]
-        queries = [q for q in map(self._word_query, forgiving) if q]
-        if not queries:
+        scores = self._word_scores(forgiving) if forgiving != exact else exact_scores
+        if not scores:
             return found
         if forgiving != exact:  # a typo was corrected: all the words, as corrected
-            self._collect(And(queries), True, limit, system, found, seen)
-        if len(queries) > 1:
-            self._collect(Or(queries), False, limit, system, found, seen)
+            self._collect(all_of(scores), True, limit, system, found, seen)
+        if len(scores) > 1:
+            self._collect(any_of(scores), False, limit, system, found, seen)
         return found[:limit]
 
     def _collect(
         self,
-        query: Query,
+        scores: Scores,
         all_words: bool,
         limit: int,
         system: str | None,
         found: list[WordMatch],
         seen: set[str],
     ) -> None:
-        """Add the query's best hits that are not in `found` yet."""
+        """Add the best-scoring documents that are not in `found` yet."""
         if len(found) >= limit:
             return
-        with _reading(self._folder):
-            hits = self._searcher.search(
-                query, limit=limit + len(seen), filter=self._filter(system)
-            )
-            for hit in hits:
-                document = self._document(hit)
-                if document.doc_id not in seen:
-                    seen.add(document.doc_id)
-                    found.append(WordMatch(document, float(hit.score), all_words))
+        for number, score in self._tables.best(scores, limit + len(seen), system):
+            document = self._document(number)
+            if document.doc_id not in seen:
+                seen.add(document.doc_id)
+                found.append(WordMatch(document, score, all_words))
 
     def document_count(self) -> int:
         with _reading(self._folder):
@@ -294,20 +377,32 @@ class WhooshIndex:
         self.folder = folder
         self._index = whoosh_index.FileIndex(_InMemoryStorage(folder))
         self.stem_cache = functools.lru_cache(maxsize=STEM_CACHE_SIZE)(stem)
-        with self._index.reader() as reader:
-            self._vocabulary = Vocabulary(
-                term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                for field in WORD_FIELDS
-                for term in reader.lexicon(field)
-            )
+        self._tables = _open_tables(folder)
+        self._vocabulary = Vocabulary(self._tables.words)
+        self._recent = RecentDocuments()
 
     def searcher(self) -> WhooshSearcher:
         with _reading(self.folder):
             searcher = self._index.searcher()
-        return WhooshSearcher(searcher, self._vocabulary, self.folder, self.stem_cache)
+        return WhooshSearcher(
+            searcher, self._tables, self._vocabulary, self.folder, self.stem_cache, self._recent
+        )
 
     def close(self) -> None:
         self._index.close()
+
+
+def _open_tables(folder: Path) -> SearchTables:
+    """The build's saved search tables; computed from the index for a build saved without
+    them (written before they were kept)."""
+    path = folder / TABLES_FILE
+    if not path.exists():
+        with _reading(folder):
+            return compute_tables(folder)
+    try:
+        return SearchTables.load(path)
+    except (OSError, TablesError) as e:
+        raise IndexReadError(folder, e) from e
 
 
 def open_index(folder: Path) -> WhooshIndex:
