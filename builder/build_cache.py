@@ -20,6 +20,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -99,27 +100,44 @@ _MODEL_PICKLING: dict[type, Any] = {
 }
 
 
+_Entry = tuple[str, Tree | None, list[Problem]]  # source digest, tree, problems
+
+
 class TreeCache:
     """Parsed trees by the hash of their file's bytes: an unchanged file is not parsed again.
 
     Only parsing is cached (`builder.check.load_tree`); every rule still runs on every tree,
-    since rules look across trees and at today's date.
+    since rules look across trees and at today's date. The entries are kept in `SHARDS`
+    files by a hash of the tree's path, and a build writes back only the files whose trees
+    changed: after one edit, one file of a sixty-fourth of the cache.
     """
 
-    FILE = "trees.pickle"
+    FOLDER = "trees"
+    SHARDS = 64
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / self.FILE
-        self._entries: dict[str, tuple[str, Tree | None, list[Problem]]] = {}
-        self._used: dict[str, tuple[str, Tree | None, list[Problem]]] = {}
-        self._changed = False
-        try:
-            with self.path.open("rb") as f:
-                stored = pickle.load(f)
-            if stored.get("code") == code_fingerprint():
-                self._entries = stored["trees"]
-        except Exception:  # missing, truncated or from another version: start afresh
-            self._entries = {}
+        self.folder = folder / self.FOLDER
+        self._old_file = folder / "trees.pickle"  # the single file of earlier versions
+        self._entries: dict[str, _Entry] = {}
+        self._used: dict[str, _Entry] = {}
+        self._dirty: set[int] = set()
+        fingerprint = code_fingerprint()
+        for shard in range(self.SHARDS):
+            try:
+                with self._shard_path(shard).open("rb") as f:
+                    stored = pickle.load(f)
+                if stored.get("code") == fingerprint:
+                    self._entries.update(stored["trees"])
+            except Exception:  # missing, truncated or from another version: start afresh
+                pass
+
+    def _shard_path(self, shard: int) -> Path:
+        return self.folder / f"trees-{shard:02d}.pickle"
+
+    @classmethod
+    def shard_of(cls, path: str) -> int:
+        """Which file keeps the entry of the tree at this (display) path."""
+        return int(digest(path)[:8], 16) % cls.SHARDS
 
     def source_digest(self, path: str) -> str | None:
         """The hash of the bytes the tree at this (display) path was loaded from."""
@@ -141,18 +159,29 @@ class TreeCache:
     ) -> None:
         """Remember what loading these bytes gave."""
         self._used[path] = (digest(data, context), tree, list(problems))
-        self._changed = True
+        self._dirty.add(self.shard_of(path))
 
     def save(self) -> None:
-        """Keep the trees of this build (only those: deleted files drop out)."""
-        if not self._changed and self._used.keys() == self._entries.keys():
+        """Keep the trees of this build (only those: deleted files drop out), writing only
+        the files whose entries changed."""
+        dropped = {self.shard_of(p) for p in self._entries.keys() - self._used.keys()}
+        changed = self._dirty | dropped
+        if not changed:
             return
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _MODEL_PICKLING
-        pickler.dump({"code": code_fingerprint(), "trees": self._used})
+        shards: dict[int, dict[str, _Entry]] = {shard: {} for shard in changed}
+        for path, entry in self._used.items():
+            shard = self.shard_of(path)
+            if shard in shards:
+                shards[shard][path] = entry
+        fingerprint = code_fingerprint()
         with contextlib.suppress(OSError):  # a cache not written only costs the next build time
-            _write_atomically(self.path, buffer.getvalue())
+            for shard, entries in sorted(shards.items()):
+                buffer = io.BytesIO()
+                pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = _MODEL_PICKLING
+                pickler.dump({"code": fingerprint, "trees": entries})
+                _write_atomically(self._shard_path(shard), buffer.getvalue())
+            self._old_file.unlink(missing_ok=True)
 
 
 @dataclass(slots=True)
@@ -263,8 +292,41 @@ class GzipCache:
 
     def prune(self) -> None:
         """Drop compressed copies this build did not use."""
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.name not in self._used:
-                path.unlink(missing_ok=True)
+        _keep_only(self.folder, self._used)
+
+
+class ContentCache:
+    """Generated content (a page's Markdown, scripts) by the hash of what it is made from,
+    kept between builds: what an edit did not touch (the codes page and code table when no
+    code changed, the system pages of other systems) is not made again."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder / "generated" if folder else None
+        self._used: set[str] = set()
+
+    def get(self, make: Callable[[], Any], *key: str | bytes) -> Any:
+        """What `make()` returns (a JSON value), from the cache when the key is known: the
+        key must name everything `make` reads besides the builder's code."""
+        if self.folder is None:
+            return make()
+        name = digest(code_fingerprint(), *key)
+        self._used.add(name)
+        path = self.folder / name
+        with contextlib.suppress(OSError, ValueError):
+            return json.loads(path.read_bytes())
+        value = make()
+        with contextlib.suppress(OSError):
+            _write_atomically(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+        return value
+
+    def prune(self) -> None:
+        """Drop content this build did not use."""
+        _keep_only(self.folder, self._used)
+
+
+def _keep_only(folder: Path | None, names: set[str]) -> None:
+    if folder is None or not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.name not in names:
+            path.unlink(missing_ok=True)

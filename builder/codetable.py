@@ -87,9 +87,13 @@ def code_table_scripts(
     trees: Iterable[Tree],
     directory_urls: bool = True,
     claims: list[ClaimedCode] | None = None,
+    table: dict[str, Any] | None = None,
 ) -> dict[str, str]:
-    """File name -> script: `codes.js` (prefixes and shard count) and every shard."""
-    table = code_table(trees, directory_urls, claims)
+    """File name -> script: `codes.js` (prefixes and shard count) and every shard.
+
+    `table` is the trees' `code_table`, when the caller has it already."""
+    if table is None:
+        table = code_table(trees, directory_urls, claims)
     codes: dict[str, list[dict[str, Any]]] = table["codes"]
     size = sum(len(json.dumps(entries)) + len(key) for key, entries in codes.items())
     count = max(1, math.ceil(size / SHARD_BYTES))

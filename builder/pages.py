@@ -279,6 +279,13 @@ class CodeGroup:
 CODES_PAGE = "codes.md"
 
 
+def codes_page_prefixes(trees: Iterable[Tree]) -> str:
+    """The families' typed prefixes, as the codes page's filter box reads them (it reads
+    `HL7 204` as search does, offline)."""
+    families = families_in(c.family_ref for t in trees for c, _ in t.all_codes())
+    return json.dumps([list(p) for p in prefix_table((f.id, f.prefixes) for f in families)])
+
+
 def codes_page(
     trees: Iterable[Tree],
     directory_urls: bool = True,
@@ -289,9 +296,7 @@ def codes_page(
     trees = list(trees)
     groups: dict[tuple[str, str], list[CodeRow]] = {}
     rows = code_rows(trees, directory_urls, claims)
-    families = families_in(c.family_ref for t in trees for c, _ in t.all_codes())
-    # The filter box reads `HL7 204` as search does, offline: it needs the typed prefixes.
-    prefixes = json.dumps([list(p) for p in prefix_table((f.id, f.prefixes) for f in families)])
+    prefixes = codes_page_prefixes(trees)
     for r in rows:
         groups.setdefault((r.family, r.system), []).append(
             replace(r, url=relative_url(here, r.url))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 from datetime import UTC, date, datetime
@@ -18,10 +19,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from builder.build_cache import GzipCache, TreeCache, code_fingerprint, digest
+from builder.build_cache import ContentCache, GzipCache, TreeCache, code_fingerprint, digest
 from builder.check import CheckOptions, check_paths
 from builder.claims import claimed_codes
-from builder.codetable import code_table_scripts
+from builder.codetable import TABLE_SCRIPT, code_table, code_table_scripts
 from builder.contacts import CONTACTS_FILE, Contacts
 from builder.families import FAMILIES_FILE
 from builder.model import Tree
@@ -30,7 +31,9 @@ from builder.pages import (
     CODES_PAGE,
     PREVIEW_PAGE,
     SiteContext,
+    code_rows,
     codes_page,
+    codes_page_prefixes,
     insert_body,
     linked_tree_ids,
     plain_title,
@@ -97,6 +100,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self._tree_cache: TreeCache | None = None
         self.reuse: PageReuse | None = None
         self.gzip_cache = GzipCache(None)
+        self.content_cache = ContentCache(None)
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -228,22 +232,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             page.edit_uri = self._edit_uri(tree)
             files.append(page)
             self.page_trees[page.src_uri] = tree
-        for system, trees in systems(self.trees).items():
-            files.append(
-                File.generated(
-                    config,
-                    system_index_path(system),
-                    content=system_page(system, trees, directory_urls),
-                )
-            )
-        claims = claimed_codes(self.trees, directory_urls)
-        files.append(
-            File.generated(
-                config, CODES_PAGE, content=codes_page(self.trees, directory_urls, claims)
-            )
-        )
-        for name, script in code_table_scripts(self.trees, directory_urls, claims).items():
-            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=script))
+        self._generated_files(files, config)
         files.append(
             File.generated(config, f"{ASSET_DIR}/notices-data.js", content=self._notices())
         )
@@ -253,6 +242,42 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
                 File.generated(config, f"{ASSET_DIR}/{name}", content=(assets / name).read_bytes())
             )
         return files
+
+    def _generated_files(self, files: Files, config: MkDocsConfig) -> None:
+        """The system pages, the codes page and the code table; each made again only when
+        what it is made from changed since the last build."""
+        directory_urls = config.use_directory_urls
+        made = self.content_cache
+        urls = str(directory_urls)
+        for system, trees in systems(self.trees).items():
+            make = functools.partial(system_page, system, trees, directory_urls)
+            sources = [self._source_digest(t) or "" for t in trees]
+            content = (
+                made.get(make, "system page", system, urls, *sources) if all(sources) else make()
+            )
+            files.append(File.generated(config, system_index_path(system), content=content))
+        claims = claimed_codes(self.trees, directory_urls)
+        rows = repr(code_rows(self.trees, directory_urls, claims))
+        content = made.get(
+            lambda: codes_page(self.trees, directory_urls, claims),
+            CODES_PAGE,
+            urls,
+            rows,
+            codes_page_prefixes(self.trees),
+        )
+        files.append(File.generated(config, CODES_PAGE, content=content))
+        table = code_table(self.trees, directory_urls, claims)
+        scripts = made.get(
+            lambda: code_table_scripts(self.trees, directory_urls, claims, table),
+            TABLE_SCRIPT,
+            json.dumps(table, sort_keys=True),
+        )
+        for name, script in scripts.items():
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=script))
+
+    def _source_digest(self, tree: Tree) -> str | None:
+        """The hash of the bytes the tree was loaded from (None when it is not known)."""
+        return self._tree_cache.source_digest(tree.path) if self._tree_cache else None
 
     def _notices(self) -> str:
         """The notices not expired at build time, for hosts without the API (checked with
@@ -284,6 +309,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
     def start_reuse(self, config: MkDocsConfig, published: Path) -> None:
         """Reuse the unchanged pages of the site published at `published` in this build."""
         self.gzip_cache = GzipCache(self.cache_dir)
+        self.content_cache = ContentCache(self.cache_dir)
         if self.cache_dir is None or self.config.preview or not self.config.enabled:
             return
         self.reuse = PageReuse(self.cache_dir, published, self._build_key(config))
@@ -293,6 +319,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         published."""
         if published:
             self.gzip_cache.prune()
+            self.content_cache.prune()
         if self.reuse is not None:
             if published:
                 self.reuse.current.save()
@@ -329,7 +356,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         tree = self.page_trees.get(src)
         if tree is None or src == PREVIEW_PAGE or self._tree_cache is None:
             return None
-        source = self._tree_cache.source_digest(tree.path)
+        source = self._source_digest(tree)
         if source is None:
             return None
         others = [

@@ -11,6 +11,8 @@ import pytest
 from site_project import GOLDEN_TREES, write_site
 from test_site_build import fastpath
 
+from builder.build_cache import TreeCache
+
 CHANGED = "trees/pacs-viewer/viewer-blank/index.html"
 UNTOUCHED = "trees/workstation/printer-jams/index.html"
 
@@ -57,8 +59,10 @@ def _full_build_of(project: Path) -> dict[str, bytes]:
     [
         ("Do other studies open normally?", "Do other studies open at all?"),  # a step
         ("title: Viewer shows", "title: Viewer still shows"),  # in every nav
+        ("message: Cache corrupt", "message: Cache corrupted"),  # codes page, code table
+        ("Panes stay **blank**", "Panes stay **empty**"),  # its system page
     ],
-    ids=["step-text", "title"],
+    ids=["step-text", "title", "code-message", "summary"],
 )
 def test_one_changed_tree_builds_the_bytes_of_a_full_build(
     project: Path, old: str, new: str
@@ -98,3 +102,39 @@ def test_pages_are_reused_through_the_site_link_build_after_build(project: Path)
         assert _inode(site / UNTOUCHED) == page, "an unchanged page is rendered again"
     assert os.readlink(site) != first_build
     assert len(list((project / ".fastpath" / "build-cache" / "sites").iterdir())) == 1
+
+
+def _written(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+def test_what_an_edit_does_not_touch_is_not_made_again(project: Path) -> None:
+    """After a step's text changes: one parse cache file of several is written, and of the
+    generated pages and scripts only the tree's system page is made again (the codes page and
+    the code table, the other systems' pages are kept)."""
+    cache = project / ".fastpath" / "build-cache"
+    parsed, generated = _written(cache / "trees"), _written(cache / "generated")
+    assert len(parsed) >= 2 and len(generated) >= 4
+    _edit(project, "Do other studies open normally?", "Do other studies open at all?")
+    _build(project, "site")
+    parsed_now, generated_now = _written(cache / "trees"), _written(cache / "generated")
+    assert parsed_now.keys() == parsed.keys()
+    assert sum(parsed_now[n] != parsed[n] for n in parsed) == 1
+    assert len(generated_now.keys() - generated.keys()) == 1, "only the system page is new"
+    assert len(generated.keys() - generated_now.keys()) == 1, "its old version is dropped"
+    assert all(generated_now[n] == generated[n] for n in generated.keys() & generated_now.keys())
+
+
+def test_the_parse_cache_keeps_only_the_trees_of_the_last_build(tmp_path: Path) -> None:
+    paths = [f"trees/t{i}.yaml" for i in range(6)]
+    first = TreeCache(tmp_path)
+    for path in paths:
+        first.put(path, path.encode(), "context", None, [])
+    first.save()
+    second = TreeCache(tmp_path)
+    assert all(second.get(p, p.encode(), "context") == (None, []) for p in paths[1:])
+    assert second.get(paths[1], b"edited", "context") is None, "other bytes, not known"
+    second.save()  # paths[0] was not in this build
+    third = TreeCache(tmp_path)
+    assert third.get(paths[0], paths[0].encode(), "context") is None
+    assert third.get(paths[2], paths[2].encode(), "context") == (None, [])
