@@ -100,6 +100,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self._tree_cache: TreeCache | None = None
         self.reuse: PageReuse | None = None
         self.gzip_cache = GzipCache(None)
+        self._code_table_head = ""
         self.content_cache = ContentCache(None)
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
@@ -274,6 +275,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         )
         for name, script in scripts.items():
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=script))
+        self._code_table_head = scripts[TABLE_SCRIPT]
 
     def _source_digest(self, tree: Tree) -> str | None:
         """The hash of the bytes the tree was loaded from (None when it is not known)."""
@@ -407,7 +409,10 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             output = insert_body(output, tree_body(tree, self.site))
         elif SEARCH_BOX_MARKER in output:
             src = relative_url(page.url, f"{ASSET_DIR}/{HEAD_SCRIPT}")
-            head += f'<script src="{src}"></script>'
+            # The code table's head (prefixes, shard count, claimed ranges: bytes, not
+            # kilobytes) comes with the page: a lookup without the API then waits for one
+            # shard only, not for codes.js first.
+            head += f'<script src="{src}"></script><script>{self._code_table_head}</script>'
         return output.replace("</head>", head + "</head>", 1)
 
     @functools.cached_property
