@@ -101,6 +101,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         self.reuse: PageReuse | None = None
         self.gzip_cache = GzipCache(None)
         self._code_table_head = ""
+        self._system_pages: set[str] = set()
         self.content_cache = ContentCache(None)
 
     @event_priority(100)  # before the theme's offline plugin picks its CDN shim
@@ -250,6 +251,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         directory_urls = config.use_directory_urls
         made = self.content_cache
         urls = str(directory_urls)
+        self._system_pages = set()
         for system, trees in systems(self.trees).items():
             make = functools.partial(system_page, system, trees, directory_urls)
             sources = [self._source_digest(t) or "" for t in trees]
@@ -257,6 +259,7 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
                 made.get(make, "system page", system, urls, *sources) if all(sources) else make()
             )
             files.append(File.generated(config, system_index_path(system), content=content))
+            self._system_pages.add(system_index_path(system))
         claims = claimed_codes(self.trees, directory_urls)
         rows = repr(code_rows(self.trees, directory_urls, claims))
         content = made.get(
@@ -353,8 +356,8 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
     def _page_inputs(self, page: Page) -> str | None:
         """What shapes a generated page besides its Markdown; None for pages always built."""
         src = page.file.src_uri
-        if src == CODES_PAGE:
-            return ""
+        if src == CODES_PAGE or src in self._system_pages:
+            return ""  # made from its Markdown alone
         tree = self.page_trees.get(src)
         if tree is None or src == PREVIEW_PAGE or self._tree_cache is None:
             return None

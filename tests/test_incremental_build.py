@@ -15,6 +15,7 @@ from builder.build_cache import TreeCache
 
 CHANGED = "trees/pacs-viewer/viewer-blank/index.html"
 UNTOUCHED = "trees/workstation/printer-jams/index.html"
+SYSTEM_PAGES = ("trees/pacs-viewer/index.html", "trees/workstation/index.html")
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -74,12 +75,18 @@ def test_one_changed_tree_builds_the_bytes_of_a_full_build(
 
 def test_pages_the_change_does_not_touch_are_reused(project: Path) -> None:
     site = project / "site"
-    before = {UNTOUCHED: _inode(site / UNTOUCHED), CHANGED: _inode(site / CHANGED)}
+    before = {p: _inode(site / p) for p in (UNTOUCHED, CHANGED, *SYSTEM_PAGES)}
     _edit(project, "Do other studies open normally?", "Do other studies open at all?")
     _build(project, "site")
     assert _inode(site / UNTOUCHED) == before[UNTOUCHED], "an untouched page is rendered again"
     assert _inode(site / CHANGED) != before[CHANGED]
     assert "open at all?" in (site / CHANGED).read_text(encoding="utf-8")
+    # The system pages list titles and summaries: a step's text changes neither.
+    assert all(_inode(site / p) == before[p] for p in SYSTEM_PAGES)
+    _edit(project, "Panes stay **blank**", "Panes stay **empty**")
+    _build(project, "site")
+    assert _inode(site / SYSTEM_PAGES[0]) != before[SYSTEM_PAGES[0]], "its summary is listed"
+    assert _inode(site / SYSTEM_PAGES[1]) == before[SYSTEM_PAGES[1]]
 
 
 def test_a_page_changed_in_the_published_site_is_rendered_again(project: Path) -> None:
