@@ -237,9 +237,13 @@ class _Registries:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.loaded: dict[Path, tuple[FamilyRegistry, list[Problem]]] = {}
+        self._files: dict[Path, Path | None] = {}  # folder -> its families.yaml, looked up once
 
     def of(self, path: Path) -> FamilyRegistry:
-        found = find_families([path])
+        folder = path if path.is_dir() else path.parent
+        if folder not in self._files:
+            self._files[folder] = find_families([folder])
+        found = self._files[folder]
         if found is None:
             return EMPTY_REGISTRY
         key = found.resolve()

@@ -3,6 +3,7 @@ escalation: name, number, when it is answered and who is reached out of hours.""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,15 @@ def find_contacts_file(folder: Path) -> Path | None:
     return None
 
 
+def _contacts_of(folder: Path, checked: list[Path]) -> tuple[Path, bool]:
+    """The contacts file of a tree folder, and whether it exists (if not: where it belongs)."""
+    found = find_contacts_file(folder)
+    if found is not None:
+        return found, True
+    top = folder if folder in checked else folder.parent
+    return top / CONTACTS_FILE, False
+
+
 @dataclass(frozen=True, slots=True)
 class ContactScope:
     """Trees, and the contacts file they take their teams from (None when there is none)."""
@@ -93,14 +103,13 @@ def contact_scopes(
     for folder in folders:  # a knowledge base checked whole, even with no trees in it
         if (folder / CONTACTS_FILE).is_file():
             by_file.setdefault((folder / CONTACTS_FILE, True), [])
+    # A tree's folder -> the contacts file it takes its teams from (looked up once a folder).
+    scope_of: dict[str, tuple[Path, bool]] = {}
     for tree in trees:
-        folder = Path(tree.path).resolve().parent
-        found = find_contacts_file(folder)
-        if found is None:
-            top = folder if folder in folders else folder.parent
-            by_file.setdefault((top / CONTACTS_FILE, False), []).append(tree)
-        else:
-            by_file.setdefault((found, True), []).append(tree)
+        parent = os.path.dirname(tree.path)
+        if parent not in scope_of:
+            scope_of[parent] = _contacts_of(Path(parent).resolve(), folders)
+        by_file.setdefault(scope_of[parent], []).append(tree)
     scopes: list[ContactScope] = []
     problems: list[Problem] = []
     for (path, exists), scoped in by_file.items():

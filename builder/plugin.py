@@ -280,6 +280,11 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=script))
         self._code_table_head = scripts[TABLE_SCRIPT]
 
+    def source_digests(self) -> dict[str, str]:
+        """Tree id -> the hash of what its loaded tree was read from, where it is known."""
+        found = {t.id: self._source_digest(t) for t in self.trees}
+        return {tree_id: source for tree_id, source in found.items() if source}
+
     def _source_digest(self, tree: Tree) -> str | None:
         """The hash of the bytes the tree was loaded from (None when it is not known)."""
         return self._tree_cache.source_digest(tree.path) if self._tree_cache else None

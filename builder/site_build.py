@@ -72,6 +72,12 @@ def load_trees(config: MkDocsConfig) -> list[Tree]:
         raise SiteBuildError(str(e)) from None
 
 
+def tree_sources(config: MkDocsConfig) -> dict[str, str]:
+    """Tree id -> the hash of the file bytes (and registries) the loaded tree was read from,
+    where the build cache knows it: what a tree's search documents are made from."""
+    return fastpath_plugin(config).source_digests()
+
+
 def prepare_site(
     config: MkDocsConfig, site_dir: Path | None = None
 ) -> tuple[StagedSite, list[Tree]]:

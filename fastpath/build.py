@@ -20,6 +20,7 @@ from builder.site_build import (
     load_trees,
     prepare_site,
     publish_site,
+    tree_sources,
 )
 from search.store.publish import (
     BackgroundIndexBuild,
@@ -76,7 +77,9 @@ def build_project(
     index = (
         None
         if options.offline
-        else BackgroundIndexBuild(trees, options.index_dir, config.use_directory_urls)
+        else BackgroundIndexBuild(
+            trees, options.index_dir, config.use_directory_urls, tree_sources(config)
+        )
     )
     try:
         staged, trees = prepare_site(config, site_dir)

@@ -20,7 +20,13 @@ from search.service import search_index
 from search.store import builds as generations
 from search.store.builds import POINTER, current_build, list_builds, prune_builds
 from search.store.live import LiveIndex, NoIndexError
-from search.store.publish import TREES_FILE, IndexBuildError, build_index
+from search.store.publish import (
+    TREES_FILE,
+    IndexBuildError,
+    build_index,
+    prepare_index,
+    publish_index,
+)
 
 TREES = Path(__file__).parent / "data" / "search" / "trees"
 
@@ -207,3 +213,24 @@ def test_a_build_after_one_changed_tree_updates_a_copy_of_the_current_one(
     assert json.loads((second / TREES_FILE).read_text()) == json.loads(
         (fresh / TREES_FILE).read_text()
     )
+
+
+def test_trees_are_told_apart_by_the_hash_of_their_files_when_it_is_given(
+    trees: list[Tree], tmp_path: Path
+) -> None:
+    """`fastpath build` passes each tree's source hash: a tree with the same hash is not
+    indexed again, one with a new hash is, in a copy of the current build."""
+    out = tmp_path / "index"
+    sources = {t.id: f"hash of {t.id}" for t in trees}
+    publish_index(out, prepare_index(trees, out, sources=sources))
+    first = current_build(out)
+    assert first is not None
+    edited = [dataclasses.replace(trees[0], title="Zanzibar gateway outage"), *trees[1:]]
+    publish_index(out, prepare_index(edited, out, sources=sources))
+    assert not search_index(LiveIndex(out), "zanzibar").hits, "same hash: kept as indexed"
+    publish_index(out, prepare_index(edited, out, sources={**sources, trees[0].id: "new"}))
+    second = current_build(out)
+    assert second is not None
+    assert [h.tree for h in search_index(LiveIndex(out), "zanzibar").hits] == [trees[0].id]
+    segments = {p.name for p in first.iterdir() if p.suffix == ".seg"}
+    assert segments and segments <= {p.name for p in second.iterdir()}, "not a copy"

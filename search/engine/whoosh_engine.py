@@ -11,18 +11,19 @@ import functools
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.lang.porter import stem
-from whoosh.scoring import bm25
+from whoosh.matching import FilterMatcher
 
 from search.documents import SearchDocument
 from search.engine.contract import IndexReadError, WordMatch
@@ -130,30 +131,53 @@ def compute_tables(folder: Path) -> SearchTables:
                     codes.setdefault(_text(term), []).extend(postings(field, term))
             systems = {_text(t): list(postings(SYSTEM, t)) for t in reader.lexicon(SYSTEM)}
             words: dict[str, Scores] = {}
-            weighting = searcher.weighting
+            b, k1 = searcher.weighting.B, searcher.weighting.K1
             for field, field_weight in WORD_FIELDS.items():
                 lengths = [searcher.doc_field_length(d, field, 1) for d in range(count)]
                 average = searcher.avg_field_length(field) or 1
                 for term in reader.lexicon(field):
                     idf = searcher.idf(field, term)
                     scores = words.setdefault(_text(term), {})
-                    matcher = reader.postings(field, term)
-                    while matcher.is_active():
-                        d = matcher.id()
-                        if live[d]:
-                            score = bm25(
-                                idf,
-                                matcher.weight(),
-                                lengths[d],
-                                average,
-                                weighting.B,
-                                weighting.K1,
-                            )
-                            scores[d] = scores.get(d, 0.0) + field_weight * score
-                        matcher.next()
+                    get = scores.get
+                    for ids, weights in _posting_blocks(reader, field, term):
+                        for d, tf in zip(ids, weights, strict=True):
+                            if live[d]:
+                                # whoosh.scoring.bm25, inlined: one call per posting less
+                                score = idf * (
+                                    (tf * (k1 + 1))
+                                    / (tf + k1 * ((1 - b) + b * lengths[d] / average))
+                                )
+                                scores[d] = get(d, 0.0) + field_weight * score
             return SearchTables.from_postings(count, codes, systems, words)
     finally:
         ix.close()
+
+
+def _posting_blocks(
+    reader: Any, field: str, term: Any
+) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's postings as (document numbers, weights), one block at a time, deleted
+    documents included. Where Whoosh's own matcher holds a block's arrays, they are read
+    whole: one call per block where stepping its matcher costs three per posting."""
+    for leaf, base in reader.leaf_readers():
+        if (field, term) not in leaf:
+            continue
+        matcher = leaf.postings(field, term)
+        if isinstance(matcher, FilterMatcher):  # a segment's deletions: the caller skips them
+            matcher = matcher.child
+        if isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                ids = matcher._ids
+                yield (ids if not base else [base + d for d in ids]), matcher._weights
+                matcher._next_block()
+            continue
+        found: list[tuple[int, float]] = []
+        while matcher.is_active():
+            found.append((base + matcher.id(), matcher.weight()))
+            matcher.next()
+        yield [d for d, _ in found], [w for _, w in found]
 
 
 def _text(term: Any) -> str:

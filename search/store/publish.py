@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -100,10 +100,32 @@ def _previous(out_dir: Path) -> tuple[Path, Indexed] | None:
         return None
 
 
-def _write(trees: list[Tree], folder: Path, out_dir: Path, directory_urls: bool) -> None:
+def _tree_keys(
+    trees: list[Tree], directory_urls: bool, sources: Mapping[str, str]
+) -> dict[str, str]:
+    """Tree id -> the key of what its documents are made from: the hash of the file it was
+    read from where the caller knows it (a tree is made from its file alone), else the tree
+    itself written out."""
+    return {
+        t.id: digest(
+            _code_key(),
+            f"source {t.path} {sources[t.id]}" if t.id in sources else repr(t),
+            str(directory_urls),
+        )
+        for t in trees
+    }
+
+
+def _write(
+    trees: list[Tree],
+    folder: Path,
+    out_dir: Path,
+    directory_urls: bool,
+    sources: Mapping[str, str],
+) -> None:
     """Write the index into folder: the current build updated where only a few trees
     changed, else every document afresh."""
-    keys = {t.id: digest(_code_key(), repr(t), str(directory_urls)) for t in trees}
+    keys = _tree_keys(trees, directory_urls, sources)
     indexed: Indexed = {}
     previous = _previous(out_dir)
     update: list[str] | None = None  # the document ids to remove from a copy, when updating
@@ -130,11 +152,17 @@ def _write(trees: list[Tree], folder: Path, out_dir: Path, directory_urls: bool)
     (folder / TREES_FILE).write_text(json.dumps(indexed, sort_keys=True), encoding="utf-8")
 
 
-def prepare_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = True) -> Path:
+def prepare_index(
+    trees: Iterable[Tree],
+    out_dir: Path,
+    directory_urls: bool = True,
+    sources: Mapping[str, str] | None = None,
+) -> Path:
     """Write a new index build under out_dir without making it current; return its folder.
 
     When the current build records what it was made from and few trees changed, the new
-    build is a copy of it with only their documents replaced.
+    build is a copy of it with only their documents replaced. `sources` (tree id -> the hash
+    of the file it was read from) spares writing every tree out to tell which changed.
     """
     trees = list(trees)
     try:
@@ -142,7 +170,7 @@ def prepare_index(trees: Iterable[Tree], out_dir: Path, directory_urls: bool = T
     except OSError as e:
         raise IndexBuildError(disk_error("create the index build folder", e, out_dir)) from e
     try:
-        _write(trees, folder, out_dir, directory_urls)
+        _write(trees, folder, out_dir, directory_urls, sources or {})
     except IndexBuildError:
         discard_build(folder)
         raise
@@ -179,13 +207,18 @@ def discard_index(folder: Path) -> None:
 
 
 def _prepare_in_child(
-    trees: list[Tree], out_dir: Path, directory_urls: bool, conn: Connection, parent: int
+    trees: list[Tree],
+    out_dir: Path,
+    directory_urls: bool,
+    sources: Mapping[str, str],
+    conn: Connection,
+    parent: int,
 ) -> None:
     # A build killed mid-way must not leave an indexer writing on; the half-written
     # folder is pruned later.
     end_with_parent(parent)
     try:
-        conn.send(("ok", str(prepare_index(trees, out_dir, directory_urls))))
+        conn.send(("ok", str(prepare_index(trees, out_dir, directory_urls, sources))))
     except IndexBuildError as e:
         conn.send(("error", str(e)))
     except BaseException as e:  # report anything; the parent decides what to do
@@ -201,10 +234,17 @@ class BackgroundIndexBuild:
     `publish` is called instead.
     """
 
-    def __init__(self, trees: list[Tree], out_dir: Path, directory_urls: bool = True) -> None:
+    def __init__(
+        self,
+        trees: list[Tree],
+        out_dir: Path,
+        directory_urls: bool = True,
+        sources: Mapping[str, str] | None = None,
+    ) -> None:
         self.trees = trees
         self.out_dir = out_dir
         self.directory_urls = directory_urls
+        self.sources = dict(sources or {})
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self._outcome: Path | IndexBuildError | None = None
@@ -213,7 +253,7 @@ class BackgroundIndexBuild:
             self._conn, child = context.Pipe(duplex=False)
             self._process = context.Process(
                 target=_prepare_in_child,
-                args=(trees, out_dir, directory_urls, child, os.getpid()),
+                args=(trees, out_dir, directory_urls, self.sources, child, os.getpid()),
                 daemon=True,
             )
             self._process.start()
@@ -230,7 +270,7 @@ class BackgroundIndexBuild:
     def _receive(self) -> Path | IndexBuildError:
         if self._process is None or self._conn is None:
             try:
-                return prepare_index(self.trees, self.out_dir, self.directory_urls)
+                return prepare_index(self.trees, self.out_dir, self.directory_urls, self.sources)
             except IndexBuildError as e:
                 return e
         try:
