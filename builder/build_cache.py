@@ -297,8 +297,9 @@ class GzipCache:
         data = source.read_bytes()
         key = digest(data)
         cached = self.folder / key if self.folder else None
+        target.unlink(missing_ok=True)  # a name of its own: never written through a link
         if cached is not None and cached.is_file():
-            shutil.copyfile(cached, target)
+            link_or_copy(cached, target)  # neither is ever written in place
         else:
             with target.open("wb") as raw, gzip.GzipFile("", "wb", 6, raw, mtime=0) as dst:
                 dst.write(data)

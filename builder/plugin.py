@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -79,6 +80,15 @@ THEME_SEARCH_SCRIPT = "theme-search.js"
 SEARCH_BOX_MARKER = "data-fp-search"
 # Files of a knowledge base that shape every page (claims' families, escalation contacts).
 KNOWLEDGE_BASE_FILES = (FAMILIES_FILE, CONTACTS_FILE, NOTICES_FILE)
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds; one that cannot be written is not kept (a
+    cache is never a reason for a build to fail)."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 class FastpathPlugin(BasePlugin[FastpathConfig]):
@@ -383,9 +393,14 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment | None:
-        if self.reuse is None or env.loader is None:
+        if self.reuse is None or env.loader is None or self.cache_dir is None:
             return None
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSE_TEMPLATE: ""}), env.loader])
+        # The theme's templates compiled once, not in every build (keyed by their source).
+        folder = self.cache_dir / "templates"
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = _TemplateCache(str(folder))
         return env
 
     def on_page_markdown(
