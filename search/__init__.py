@@ -7,7 +7,8 @@ Five units, each with one job (the command line in `fastpath/` composes them):
   hits and word hits -> one ranked list of results with snippets. A ranking rule goes in
   `search.ranking`.
 - `search.engine`: the engine behind Fastpath's own small interface (today Whoosh, in
-  `search.engine.whoosh_engine`, the only module that imports it), with spelling correction.
+  `search.engine.whoosh_engine`, the only module that imports it), with the search tables
+  each build keeps (`search.engine.tables`) and spelling correction.
 - `search.store`: index builds on disk: building, publishing by pointer swap, and the live
   index a server follows (`build_index`, `BackgroundIndexBuild`, `LiveIndex`).
 - `search.web`: the WSGI app of `fastpath serve`: the route table (`search.web.app`: add an

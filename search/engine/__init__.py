@@ -1,9 +1,11 @@
 """The search engine behind Fastpath's own small interface, and which engine is used.
 
 The contract is in `search.engine.contract`; today's engine is Whoosh, in
-`search.engine.whoosh_engine` (the only module that imports it), with spelling correction
-against the index vocabulary in `search.engine.spelling`. Swapping engines means one new
-module and the two imports below.
+`search.engine.whoosh_engine` (the only module that imports it). Each build also keeps
+search tables (`search.engine.tables`: code keys, systems, and every word's score in every
+document, computed from Whoosh's own postings and BM25F) that queries read in memory; spelling
+correction is against the index vocabulary (`search.engine.spelling`). Swapping engines means
+one new module and the two imports below.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The Whoosh engine: its schema, writing one index build, and searching it.
 
-The only module that imports Whoosh. Queries are built from analysed tokens as query objects,
-never parsed from user text, so nothing a user types can be a syntax error. Swapping the
-engine means writing this module again against the contract in `search.engine`.
+The only module that imports Whoosh. A build is written by Whoosh, then its search tables
+(`search.engine.tables`) are computed from Whoosh's postings and scoring and saved beside it;
+searches read the tables, and Whoosh's stored documents for the hits. User text is only ever
+analysed into tokens, never parsed as a query, so nothing a user types can be a syntax error.
+Swapping the engine means writing this module again against the contract in `search.engine`.
 """
 
 from __future__ import annotations
@@ -201,8 +203,10 @@ FUZZY_WEIGHT = 0.5
 
 
 # Documents read and decoded lately, per build: the same steps (a status range, a popular
-# code's step, a common word's best matches) come back in many answers. About 2 KB each.
-RECENT_DOCUMENTS = 2_048
+# code's step, a common word's best matches) come back in many answers, and reading one
+# (decompressing and decoding it) is most of a code lookup's time. About 4 KB each: at most
+# 32 MB a build, every document of a 2,000-tree knowledge base.
+RECENT_DOCUMENTS = 8_192
 
 
 class RecentDocuments:
