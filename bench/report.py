@@ -261,6 +261,7 @@ class Target:
 # Full build time as a share of plain MkDocs', by knowledge-base size.
 BUILD_RATIO_TARGETS = {200: 0.8, 2000: 0.2}
 REBUILD_SHARE_TARGET = 0.15
+CODES_P99_TARGET_MS = 0.63
 WORDS_P99_TARGET_MS = 20.0
 PHONE_TREE_BYTES = 200_000
 PHONE_TREE_FIRST_S = 2.5
@@ -337,9 +338,9 @@ def targets(
     return [
         *_build_targets(builds, size),
         Target(
-            "exact-code lookup p99 < 1 ms in process",
+            f"exact-code lookup p99 <= {CODES_P99_TARGET_MS} ms in process (as before this round)",
             f"{d['codes_fastpath']['p99_ms']:.2f} ms",
-            d["codes_fastpath"]["p99_ms"] < 1.0,
+            d["codes_fastpath"]["p99_ms"] <= CODES_P99_TARGET_MS,
         ),
         Target(
             f"word queries p99 <= {WORDS_P99_TARGET_MS:.0f} ms in process",

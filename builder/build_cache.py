@@ -105,12 +105,13 @@ _Entry = tuple[str, Tree | None, list[Problem]]  # source digest, tree, problems
 
 
 @contextlib.contextmanager
-def _kept_from_collector() -> Iterator[None]:
-    """Objects made meanwhile are left out of cycle collection: reading back thousands of
-    trees makes hundreds of thousands of objects, none of them garbage, and every full
-    collection would walk them all again (more than half a second of a 2,000-tree rebuild).
-    They are still freed as usual when nothing refers to them; garbage made before is
-    collected first, so that none of it is kept (a preview rebuilds in one process)."""
+def kept_from_collector() -> Iterator[None]:
+    """Objects made meanwhile, and kept, are left out of cycle collection until
+    `gc.unfreeze()`: reading or parsing thousands of trees makes hundreds of thousands of
+    objects that live as long as the build, and every full collection would walk them all
+    again (more than half a second of a 2,000-tree rebuild, a second of a full build). They
+    are still freed as usual when nothing refers to them; garbage made before is collected
+    first, so that none of it is kept."""
     enabled = gc.isenabled()
     gc.collect()
     gc.disable()
@@ -141,15 +142,14 @@ class TreeCache:
         self._used: dict[str, _Entry] = {}
         self._dirty: set[int] = set()
         fingerprint = code_fingerprint()
-        with _kept_from_collector():
-            for shard in range(self.SHARDS):
-                try:
-                    with self._shard_path(shard).open("rb") as f:
-                        stored = pickle.load(f)
-                    if stored.get("code") == fingerprint:
-                        self._entries.update(stored["trees"])
-                except Exception:  # missing, truncated or from another version: start afresh
-                    pass
+        for shard in range(self.SHARDS):
+            try:
+                with self._shard_path(shard).open("rb") as f:
+                    stored = pickle.load(f)
+                if stored.get("code") == fingerprint:
+                    self._entries.update(stored["trees"])
+            except Exception:  # missing, truncated or from another version: start afresh
+                pass
 
     def _shard_path(self, shard: int) -> Path:
         return self.folder / f"trees-{shard:02d}.pickle"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import json
 import logging
 import re
@@ -20,7 +21,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from builder.build_cache import ContentCache, GzipCache, TreeCache, code_fingerprint, digest
+from builder.build_cache import (
+    ContentCache,
+    GzipCache,
+    TreeCache,
+    code_fingerprint,
+    digest,
+    kept_from_collector,
+)
 from builder.check import CheckOptions, check_paths
 from builder.claims import claimed_codes
 from builder.codetable import TABLE_SCRIPT, code_table, code_table_scripts
@@ -194,8 +202,9 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
         trees_dir = self.root / self.config.trees_dir
         if not trees_dir.is_dir():
             raise PluginError(f"fastpath: trees folder not found: {trees_dir}")
-        self._tree_cache = TreeCache(self.cache_dir) if self.cache_dir else None
-        result = check_paths([trees_dir], self._options(), cache=self._tree_cache)
+        with kept_from_collector():  # until the build ends (on_post_build)
+            self._tree_cache = TreeCache(self.cache_dir) if self.cache_dir else None
+            result = check_paths([trees_dir], self._options(), cache=self._tree_cache)
         if self._tree_cache is not None:
             self._tree_cache.save()
         for line in report_lines(result.warnings):
@@ -325,6 +334,10 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             self.reuse.finish(Path(config.site_dir))
         # `mkdocs serve` keeps plugin instances across rebuilds: read the trees afresh.
         self._loaded = False
+        # What was kept out of the cycle collector for the build (kept_from_collector) is
+        # collectable again: a preview rebuilds in one process, and must not keep the cycles
+        # of earlier builds for ever.
+        gc.unfreeze()
 
     def start_reuse(self, config: MkDocsConfig, published: Path) -> None:
         """Reuse the unchanged pages of the site published at `published` in this build."""

@@ -8,7 +8,6 @@ as they were.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,9 +74,6 @@ def build_project(
         trees = load_trees(config)
     except SiteBuildError as e:
         raise BuildFailed(str(e)) from None
-    # The trees live until the build ends: out of the cycle collector's way, its full
-    # collections while the site is made no longer walk them every time.
-    gc.freeze()
     index = (
         None
         if options.offline
