@@ -90,6 +90,11 @@ SEARCH_BOX_MARKER = "data-fp-search"
 KNOWLEDGE_BASE_FILES = (FAMILIES_FILE, CONTACTS_FILE, NOTICES_FILE)
 
 
+# Set once the process serves a live preview (MkDocs makes new plugin instances for every
+# rebuild, so it cannot be the instance's).
+_REBUILDS_IN_PROCESS = False
+
+
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept between builds; one that cannot be written is not kept (a
     cache is never a reason for a build to fail)."""
@@ -334,10 +339,18 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             self.reuse.finish(Path(config.site_dir))
         # `mkdocs serve` keeps plugin instances across rebuilds: read the trees afresh.
         self._loaded = False
-        # What was kept out of the cycle collector for the build (kept_from_collector) is
-        # collectable again: a preview rebuilds in one process, and must not keep the cycles
-        # of earlier builds for ever.
+        if _REBUILDS_IN_PROCESS:
+            # What was kept out of the cycle collector for the build (kept_from_collector)
+            # is collectable again: a served preview must not keep the cycles of earlier
+            # builds for ever. A one-off build leaves it frozen: the collection when Python
+            # exits would walk it all (a second at 2,000 trees), for memory freed anyway.
+            gc.unfreeze()
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        global _REBUILDS_IN_PROCESS
+        _REBUILDS_IN_PROCESS = True  # `mkdocs serve`: every build from now on is a rebuild
         gc.unfreeze()
+        return server
 
     def start_reuse(self, config: MkDocsConfig, published: Path) -> None:
         """Reuse the unchanged pages of the site published at `published` in this build."""
