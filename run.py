@@ -41,9 +41,20 @@ def ensure_environment() -> None:
     STAMP.write_text(_digest())
 
 
-def run(*args: str) -> None:
-    """Run a command from the environment; stop with its exit code if it fails."""
-    code = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=ROOT).returncode
+def run(*args: str, last: bool = False) -> None:
+    """Run a command from the environment; stop with its exit code if it fails.
+
+    The last command takes this process's place where it can (POSIX): a signal sent to
+    `python3 run.py` alone (a service manager's SIGTERM) then reaches the server itself,
+    instead of stopping the wrapper and leaving the server running without it.
+    """
+    program = str(BIN / args[0])
+    if last and os.name != "nt":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.chdir(ROOT)
+        os.execv(program, [program, *args[1:]])
+    code = subprocess.run([program, *args[1:]], cwd=ROOT).returncode
     if code:
         sys.exit(code)
 
@@ -87,12 +98,12 @@ def main(argv: list[str]) -> None:
     command, rest = argv[0], argv[1:]
     if command == "serve":
         run("fastpath", "build")
-        run("fastpath", "serve", *rest)
+        run("fastpath", "serve", *rest, last=True)
     else:
         run("ruff", "check", ".")
         run("ruff", "format", "--check", ".")
         run("mypy")
-        run("pytest", "-n", "2", *rest)
+        run("pytest", "-n", "2", *rest, last=True)
 
 
 if __name__ == "__main__":
