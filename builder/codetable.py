@@ -83,17 +83,9 @@ def _script(assignment: str, data: Any) -> str:
     return assignment + " = " + text.replace("</", "<\\/") + ";\n"
 
 
-def code_table_scripts(
-    trees: Iterable[Tree],
-    directory_urls: bool = True,
-    claims: list[ClaimedCode] | None = None,
-    table: dict[str, Any] | None = None,
-) -> dict[str, str]:
-    """File name -> script: `codes.js` (prefixes and shard count) and every shard.
-
-    `table` is the trees' `code_table`, when the caller has it already."""
-    if table is None:
-        table = code_table(trees, directory_urls, claims)
+def code_table_scripts(table: dict[str, Any]) -> dict[str, str]:
+    """File name -> script, for a `code_table`: `codes.js` (prefixes, shard count, claimed
+    ranges) and every shard."""
     codes: dict[str, list[dict[str, Any]]] = table["codes"]
     size = sum(len(json.dumps(entries)) + len(key) for key, entries in codes.items())
     count = max(1, math.ceil(size / SHARD_BYTES))

@@ -286,17 +286,19 @@ def codes_page_prefixes(trees: Iterable[Tree]) -> str:
     return json.dumps([list(p) for p in prefix_table((f.id, f.prefixes) for f in families)])
 
 
-def codes_page(
-    trees: Iterable[Tree],
-    directory_urls: bool = True,
-    claims: list[ClaimedCode] | None = None,
-) -> str:
+def codes_page(trees: Iterable[Tree], directory_urls: bool = True) -> str:
     """The index of every error code by family and system, linking to the step that handles it."""
-    here = page_url(CODES_PAGE, directory_urls)
     trees = list(trees)
+    return codes_page_from(
+        code_rows(trees, directory_urls), codes_page_prefixes(trees), directory_urls
+    )
+
+
+def codes_page_from(rows: list[CodeRow], prefixes: str, directory_urls: bool = True) -> str:
+    """The codes page made from its rows (`code_rows`) and the families' prefixes
+    (`codes_page_prefixes`): all it shows."""
+    here = page_url(CODES_PAGE, directory_urls)
     groups: dict[tuple[str, str], list[CodeRow]] = {}
-    rows = code_rows(trees, directory_urls, claims)
-    prefixes = codes_page_prefixes(trees)
     for r in rows:
         groups.setdefault((r.family, r.system), []).append(
             replace(r, url=relative_url(here, r.url))

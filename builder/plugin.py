@@ -41,7 +41,7 @@ from builder.pages import (
     PREVIEW_PAGE,
     SiteContext,
     code_rows,
-    codes_page,
+    codes_page_from,
     codes_page_prefixes,
     insert_body,
     linked_tree_ids,
@@ -285,20 +285,19 @@ class FastpathPlugin(BasePlugin[FastpathConfig]):
             files.append(File.generated(config, system_index_path(system), content=content))
             self._system_pages.add(system_index_path(system))
         claims = claimed_codes(self.trees, directory_urls)
-        rows = repr(code_rows(self.trees, directory_urls, claims))
+        rows = code_rows(self.trees, directory_urls, claims)
+        prefixes = codes_page_prefixes(self.trees)
         content = made.get(
-            lambda: codes_page(self.trees, directory_urls, claims),
+            lambda: codes_page_from(rows, prefixes, directory_urls),
             CODES_PAGE,
             urls,
-            rows,
-            codes_page_prefixes(self.trees),
+            repr(rows),
+            prefixes,
         )
         files.append(File.generated(config, CODES_PAGE, content=content))
         table = code_table(self.trees, directory_urls, claims)
         scripts = made.get(
-            lambda: code_table_scripts(self.trees, directory_urls, claims, table),
-            TABLE_SCRIPT,
-            json.dumps(table, sort_keys=True),
+            lambda: code_table_scripts(table), TABLE_SCRIPT, json.dumps(table, sort_keys=True)
         )
         for name, script in scripts.items():
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=script))
