@@ -125,7 +125,8 @@ def compute_tables(folder: Path) -> SearchTables:
             live = [not reader.is_deleted(d) for d in range(count)]
 
             def postings(field: str, term: Any) -> Iterator[int]:
-                return (d for d in reader.postings(field, term).all_ids() if live[d])
+                blocks = _posting_blocks(reader, field, term)
+                return (d for ids, _ in blocks for d in ids if live[d])
 
             codes: dict[str, list[int]] = {}
             for field in (CODES, CODE_ALTERNATES):
