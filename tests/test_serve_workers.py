@@ -8,6 +8,8 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,19 @@ def _workers_seen(url: str, attempts: int = 200) -> set[int]:
     return seen
 
 
+@contextmanager
+def _two_workers(
+    trees: list[Tree], tmp_path: Path
+) -> Iterator[tuple[ServeProcess, Path, set[int]]]:
+    """`fastpath serve --workers 2` on an index of the test trees; its two workers' ids."""
+    index_dir = tmp_path / "index"
+    build_index(trees, index_dir)
+    with serve_process(DATA / "site", index_dir, "--workers", "2") as server:
+        seen = _workers_seen(server.url)
+        assert len(seen) == 2 and server.process.pid not in seen
+        yield server, index_dir, seen
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
@@ -51,11 +66,7 @@ def _alive(pid: int) -> bool:
 def test_two_workers_answer_and_a_rebuild_under_load_fails_no_request(
     trees: list[Tree], tmp_path: Path
 ) -> None:
-    index_dir = tmp_path / "index"
-    build_index(trees, index_dir)
-    with serve_process(DATA / "site", index_dir, "--workers", "2") as server:
-        workers = _workers_seen(server.url)
-        assert len(workers) == 2 and server.process.pid not in workers
+    with _two_workers(trees, tmp_path) as (server, index_dir, workers):
         errors, answered = _load_during_rebuilds(server, trees, index_dir)
         final = current_name(index_dir)
         # Every worker has followed the pointer to the last build.
@@ -109,10 +120,7 @@ def _load_during_rebuilds(
 
 
 def test_a_worker_that_dies_is_replaced(trees: list[Tree], tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    build_index(trees, index_dir)
-    with serve_process(DATA / "site", index_dir, "--workers", "2") as server:
-        first = _workers_seen(server.url)
+    with _two_workers(trees, tmp_path) as (server, _, first):
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
         replaced: set[int] = set()
@@ -131,11 +139,7 @@ def test_a_worker_that_dies_is_replaced(trees: list[Tree], tmp_path: Path) -> No
 def test_workers_of_a_server_killed_outright_stop_and_free_the_port(
     trees: list[Tree], tmp_path: Path
 ) -> None:
-    index_dir = tmp_path / "index"
-    build_index(trees, index_dir)
-    with serve_process(DATA / "site", index_dir, "--workers", "2") as server:
-        seen = _workers_seen(server.url)
-        assert len(seen) == 2
+    with _two_workers(trees, tmp_path) as (server, _, seen):
         os.kill(server.process.pid, signal.SIGKILL)  # no SIGTERM: the parent cannot pass it on
         server.process.wait()
         for _ in range(100):  # bounded: each worker looks for its parent every 0.05 s

@@ -1,9 +1,9 @@
 /* The home page's error-code box: results as you type.
  *
  * Served by `fastpath serve`, it asks /api/search. On a static host or opened from
- * disk there is no API: it then finds exact codes in the table the build generates
- * (assets/fastpath/codes.js and the shards a lookup needs, loaded on first use), reading
- * the query as the server does (codereader.js). When several steps claim the code
+ * disk there is no API: it then finds exact codes in the table the build generates (its
+ * head comes inline with the page, else assets/fastpath/codes.js; the shards a lookup needs
+ * are loaded on first use), reading the query as the server does (codereader.js). When several steps claim the code
  * exactly (the same digits in two families, or a device code in two systems), it offers
  * the choice and never jumps.
  */
@@ -50,7 +50,8 @@
     return loading[url];
   }
 
-  /* The table's head (prefixes, number of shards), loaded on first use. */
+  /* The table's head (prefixes, number of shards, claimed ranges): inline in a page the
+   * build gives a code box, loaded on first use in any other. */
   function loadTable(root) {
     if (window.fastpathCodes) return Promise.resolve(window.fastpathCodes);
     return loadScript(new URL("assets/fastpath/codes.js", root).href).then(function () {
