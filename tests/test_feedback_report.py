@@ -4,6 +4,7 @@ searches; and `fastpath report` printing it."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,7 @@ def test_fastpath_report_json_and_table(db: Path) -> None:
     ]
     table = runner.invoke(main, args)
     assert table.exit_code == 0
+    assert re.match(r"Fastpath report since \d{4}-\d\d-\d\d \d\d:\d\d UTC\n", table.output)
     assert "RESOLVED%" in table.output and "the menu moved" in table.output
     assert "0XBEEF" in table.output
 

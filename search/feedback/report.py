@@ -147,6 +147,15 @@ class Report:
     no_result_searches: list[SearchCount]
     unclaimed_codes: list[SearchCount]
 
+    @property
+    def scope(self) -> str:
+        """What the report covers, for people: ` since 2026-11-26 15:12 UTC, tree x`."""
+        scope = ""
+        if self.since:
+            moment = datetime.fromisoformat(self.since).astimezone(UTC)
+            scope += f" since {moment:%Y-%m-%d %H:%M} UTC"
+        return scope + (f", tree {self.tree}" if self.tree else "")
+
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (percentages included)."""
         data = asdict(self)

@@ -119,8 +119,7 @@ def report_html(report: Report, token: str, since: str, tree: str) -> str:
     ]
     code_rows = [[_td(s.query), _td(s.count)] for s in report.unclaimed_codes]
     opened = round(100 * report.searches_opened / report.searches, 1) if report.searches else 0
-    scope = f" since {report.since}" if report.since else ""
-    scope += f", tree {report.tree}" if report.tree else ""
+    scope = report.scope
     legend = (
         '<p class="legend muted"><span class="r"></span>resolved<span class="e"></span>'
         'escalated<span class="l"></span>left without an outcome</p>'

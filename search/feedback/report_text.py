@@ -31,9 +31,7 @@ def text_table(headings: Sequence[str], rows: Sequence[Sequence[object]]) -> str
 
 def report_text(report: Report) -> str:
     """Every section of the report, each a heading and a table (or a line saying none)."""
-    scope = f" since {report.since}" if report.since else ""
-    scope += f", tree {report.tree}" if report.tree else ""
-    parts = [f"Fastpath report{scope}", ""]
+    parts = [f"Fastpath report{report.scope}", ""]
 
     def section(title: str, headings: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         parts.extend([title, text_table(headings, rows) if rows else "  (none)", ""])
